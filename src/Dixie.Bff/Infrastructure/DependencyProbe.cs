@@ -1,0 +1,17 @@
+namespace Dixie.Bff.Infrastructure;
+
+/// <summary>The result of one dependency probe as `/api/health` reports it (spec 03 §3.1).</summary>
+public sealed record ProbeResult(string Status, int? LatencyMs = null, string? Error = null)
+{
+    public const string Healthy = "healthy";
+    public const string Unreachable = "unreachable";
+    public const string NotConfigured = "not_configured";
+
+    public static ProbeResult NotConfiguredResult { get; } = new(NotConfigured);
+
+    public static ProbeResult Ok(TimeSpan elapsed) => new(Healthy, WholeMs(elapsed));
+
+    public static ProbeResult Failed(TimeSpan elapsed, string error) => new(Unreachable, WholeMs(elapsed), error);
+
+    private static int WholeMs(TimeSpan elapsed) => (int)Math.Round(elapsed.TotalMilliseconds);
+}
