@@ -1,2 +1,52 @@
-// Placeholder entry point; replaced by the host composition.
-return 0;
+using Dixie.Bff;
+using Dixie.Bff.Data;
+using Dixie.Bff.Features.Health;
+using Dixie.Bff.Infrastructure.Configuration;
+using Dixie.Bff.Infrastructure.Logging;
+using Dixie.Bff.Infrastructure.Startup;
+
+// One binary, several commands (spec 12 §3): the service itself and the operator subcommands.
+var environment = ConfigLoader.ProcessEnvironment();
+switch (args)
+{
+    case ["healthcheck", .. var rest]:
+        return await HealthcheckCommand.RunAsync(rest, environment, Console.Out, Console.Error);
+    case ["config", "check"]:
+        return ConfigCheckCommand.Run(environment, Console.Out, Console.Error);
+    case ["migrate", .. var rest]:
+        return await RunDatabaseCommandAsync(rest);
+    case []:
+        return await ServeAsync();
+    default:
+        await Console.Error.WriteLineAsync("usage: dixie-bff [healthcheck [url] | config check | migrate [status [--json] | down <file> [--force] [--yes]]]");
+        return 2;
+}
+
+async Task<int> ServeAsync()
+{
+    // The whole environment is validated before the host exists; all problems at once (spec 01 §6).
+    var result = ConfigLoader.Load(environment, ConfigScope.Service);
+    if (result.Config is not { } config)
+    {
+        ConfigReport.WriteProblems(result, Console.Error);
+        return ConfigExitCodes.Invalid;
+    }
+    var app = DixieApp.CreateBuilder(config, result.Warnings, args).Build();
+    DixieApp.Configure(app);
+    await app.RunAsync();
+    return app.Services.GetRequiredService<StartupState>().ExitCode;
+}
+
+async Task<int> RunDatabaseCommandAsync(string[] rest)
+{
+    var result = ConfigLoader.Load(environment, ConfigScope.Database);
+    if (result.Database is not { } database)
+    {
+        ConfigReport.WriteProblems(result, Console.Error);
+        return ConfigExitCodes.Invalid;
+    }
+    using var loggerFactory = LoggingSetup.CreateCommandLoggerFactory(database.LogLevel);
+    using var stop = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+    return await MigrateCommand.RunAsync(rest, database, Console.In, Console.Out, Console.Error, loggerFactory, stop.Token);
+}

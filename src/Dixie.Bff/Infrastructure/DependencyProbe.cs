@@ -15,3 +15,15 @@ public sealed record ProbeResult(string Status, int? LatencyMs = null, string? E
 
     private static int WholeMs(TimeSpan elapsed) => (int)Math.Round(elapsed.TotalMilliseconds);
 }
+
+/// <summary>
+/// A probed piece of infrastructure in `/api/health` (`postgresql`, `redis`, `nats`). An entry with
+/// no registered probe is reported as `not_configured`.
+/// </summary>
+public interface IInfrastructureProbe
+{
+    string Name { get; }
+
+    /// <summary>Never throws; bounded by the probe's own timeout (spec 03 §3.2).</summary>
+    Task<ProbeResult> ProbeAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,78 @@
+using Dixie.Bff.Data;
+using Dixie.Bff.Features.Governance;
+using Dixie.Bff.Features.Health;
+using Dixie.Bff.Infrastructure;
+using Dixie.Bff.Infrastructure.Configuration;
+using Dixie.Bff.Infrastructure.Finn;
+using Dixie.Bff.Infrastructure.Http;
+using Dixie.Bff.Infrastructure.Logging;
+using Dixie.Bff.Infrastructure.Nats;
+using Dixie.Bff.Infrastructure.Postgres;
+using Dixie.Bff.Infrastructure.Redis;
+using Dixie.Bff.Infrastructure.Startup;
+using Dixie.Bff.Infrastructure.Telemetry;
+
+namespace Dixie.Bff;
+
+/// <summary>
+/// The table of contents of the service: one registration per concern, then the middleware in the
+/// order of spec 02 §1, then one map call per feature. Tests build the same app from a config record.
+/// </summary>
+public static class DixieApp
+{
+    public static WebApplicationBuilder CreateBuilder(DixieConfig config, IReadOnlyList<ConfigWarning> warnings, string[]? args = null)
+    {
+        // Configuration comes only from DIXIE_* variables (spec 01): no appsettings, no ASPNETCORE_* overrides.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            EnvironmentName = config.HostEnvironmentName,
+            ApplicationName = typeof(DixieApp).Assembly.GetName().Name,
+        });
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.ListenAnyIP(config.Http.Port));
+        builder.Services.AddRoutingCore().AddHttpClient();
+        builder.Logging.AddDixieLogging(config.Http.LogLevel);
+
+        builder.Services.AddSingleton(config);
+        builder.Services.AddSingleton(new StartupWarnings(warnings));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<StartupState>();
+        builder.Services.AddSingleton<HealthProbeLog>();
+        builder.Services.AddSingleton<GovernorRegistry>();
+
+        builder.AddHttpPipeline(config);
+        builder.AddDixieTelemetry(config);
+        builder.Services.AddPostgres(config);
+        builder.Services.AddRedis(config);
+        builder.Services.AddNats(config);
+        builder.Services.AddFinnClient(config);
+        builder.Services.AddHealthChecks(config);
+
+        builder.Services.AddSingleton(new MigrationRunnerOptions());
+        builder.Services.AddHostedService<StartupLogger>();
+        builder.Services.AddHostedService<ShutdownNotifier>();
+        builder.Services.AddHostedService<DatabaseStartupService>();
+        return builder;
+    }
+
+    public static WebApplication Configure(WebApplication app, Action<IEndpointRouteBuilder>? mapExtra = null)
+    {
+        var config = app.Services.GetRequiredService<DixieConfig>();
+        app.UseHttpPipeline();
+        app.UseRouting();
+
+        app.MapHealth();
+        if (config.Http.MetricsEnabled) app.MapPrometheusScrapingEndpoint("/metrics").DisableHttpMetrics();
+        mapExtra?.Invoke(app);
+        return app;
+    }
+
+    private static IServiceCollection AddHealthChecks(this IServiceCollection services, DixieConfig config)
+    {
+        _ = config;
+        services.AddSingleton<PostgresHealthProbe>();
+        services.AddSingleton<IInfrastructureProbe>(sp => sp.GetRequiredService<PostgresHealthProbe>());
+        services.AddSingleton<AggregateCountCache>();
+        return services;
+    }
+}

@@ -1,0 +1,103 @@
+using Dixie.Bff.Infrastructure.Logging;
+using Dixie.Bff.Infrastructure.Telemetry;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace Dixie.Bff.Infrastructure.Finn;
+
+/// <summary>
+/// The per-instance breaker around every finn call (spec 05 §8, ADR-002): opens after 5 failures
+/// with no success in 30 s, stays open 10 s, then lets one probe through. The per-call timeout sits
+/// inside it, so a timeout is a failure; caller cancellation is never recorded.
+/// </summary>
+public sealed partial class FinnCircuitBreaker
+{
+    private static readonly ResiliencePropertyKey<TimeSpan> TimeoutKey = new("finn.timeout");
+    private readonly CircuitBreakerStateProvider _state = new();
+    private readonly ILogger<FinnCircuitBreaker> _logger;
+    private int _consecutiveFailures;
+    private string _lastTransition = "closed";
+
+    public FinnCircuitBreaker(TimeProvider timeProvider, ILogger<FinnCircuitBreaker> logger)
+    {
+        _logger = logger;
+        Pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider, Name = "finn" }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                FailureRatio = 1.0,
+                MinimumThroughput = 5,
+                SamplingDuration = TimeSpan.FromSeconds(30),
+                BreakDuration = TimeSpan.FromSeconds(10),
+                StateProvider = _state,
+                ShouldHandle = new PredicateBuilder().Handle<FinnCallException>().Handle<TimeoutRejectedException>(),
+                OnOpened = _ => Transition("open"),
+                OnHalfOpened = _ => Transition("half-open"),
+                OnClosed = _ => Transition("closed"),
+            })
+            .AddTimeout(new TimeoutStrategyOptions
+            {
+                TimeoutGenerator = args => ValueTask.FromResult(
+                    args.Context.Properties.GetValue(TimeoutKey, TimeSpan.FromSeconds(30))),
+            })
+            .Build();
+        FinnMetrics.ObserveCircuitState(() => State);
+    }
+
+    internal ResiliencePipeline Pipeline { get; }
+
+    /// <summary>`closed` | `open` | `half_open`, as health and metrics spell it.</summary>
+    public string State => _state.CircuitState switch
+    {
+        CircuitState.Open or CircuitState.Isolated => "open",
+        CircuitState.HalfOpen => "half_open",
+        _ => "closed",
+    };
+
+    /// <summary>Runs one finn call under the breaker with its own timeout.</summary>
+    public async Task<T> ExecuteAsync<T>(Func<CancellationToken, ValueTask<T>> call, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(TimeoutKey, timeout);
+        try
+        {
+            var result = await Pipeline.ExecuteAsync(static (ctx, c) => c(ctx.CancellationToken), context, call);
+            Interlocked.Exchange(ref _consecutiveFailures, 0);
+            return result;
+        }
+        catch (BrokenCircuitException open)
+        {
+            throw new FinnCallException(FinnFailureKind.Circuit, retryAfter: open.RetryAfter ?? TimeSpan.FromSeconds(1));
+        }
+        catch (TimeoutRejectedException timeoutEx)
+        {
+            Interlocked.Increment(ref _consecutiveFailures);
+            throw new FinnCallException(FinnFailureKind.Timeout, inner: timeoutEx);
+        }
+        catch (FinnCallException)
+        {
+            Interlocked.Increment(ref _consecutiveFailures);
+            throw;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private ValueTask Transition(string to)
+    {
+        // Transition words keep the spelling existing alert filters match (`half-open`).
+        var from = Interlocked.Exchange(ref _lastTransition, to);
+        var metricState = to == "half-open" ? "half_open" : to;
+        FinnMetrics.CircuitTransitions.Add(1, new KeyValuePair<string, object?>("to", metricState));
+        var failures = Volatile.Read(ref _consecutiveFailures);
+        var level = to switch { "open" => LogLevel.Error, "half-open" => LogLevel.Warning, _ => LogLevel.Information };
+        LogTransition(_logger, level, from, to, metricState, failures, "loa-finn");
+        return ValueTask.CompletedTask;
+    }
+
+    [LoggerMessage(EventId = 30, EventName = LogEvents.CircuitBreakerTransition,
+        Message = "loa-finn circuit breaker {From} -> {To}")]
+    private static partial void LogTransition(ILogger logger, LogLevel level, string from, string to, string circuitState, int consecutiveFailures, string service);
+}

@@ -1,0 +1,34 @@
+using System.Diagnostics.Metrics;
+using Dixie.Bff.Infrastructure.Telemetry;
+
+namespace Dixie.Bff.Infrastructure.Finn;
+
+/// <summary>The finn instruments of spec 10 §6.</summary>
+internal static class FinnMetrics
+{
+    private static readonly string[] States = ["closed", "open", "half_open"];
+    private static Func<string>? _stateSource;
+
+    public static readonly Counter<long> CircuitTransitions =
+        DixieTelemetry.Meter.CreateCounter<long>("dixie.finn.circuit.transitions", "{transition}", "Circuit breaker transitions towards loa-finn");
+
+    public static readonly Histogram<double> RequestDuration =
+        DixieTelemetry.Meter.CreateHistogram("dixie.finn.request.duration", "s", "Duration of loa-finn calls",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
+
+    static FinnMetrics()
+    {
+        DixieTelemetry.Meter.CreateObservableGauge("dixie.finn.circuit.state", ObserveState, "{state}",
+            "1 for the breaker's current state, 0 for the others");
+    }
+
+    /// <summary>The breaker registers itself; one per process (the last registered wins in tests).</summary>
+    public static void ObserveCircuitState(Func<string> source) => _stateSource = source;
+
+    private static IEnumerable<Measurement<int>> ObserveState()
+    {
+        var current = _stateSource?.Invoke() ?? "closed";
+        foreach (var state in States)
+            yield return new Measurement<int>(state == current ? 1 : 0, new KeyValuePair<string, object?>("state", state));
+    }
+}

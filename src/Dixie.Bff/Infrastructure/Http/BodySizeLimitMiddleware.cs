@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Dixie.Bff.Infrastructure.Http;
+
+/// <summary>
+/// Stage 9 (spec 02 §7): the limit applies to the bytes actually received. A declared length above
+/// the limit is refused before the body is read; chunked bodies are counted as they are read.
+/// </summary>
+public sealed class BodySizeLimitMiddleware(RequestDelegate next)
+{
+    public const long DefaultLimit = 102_400;
+    public const long ReputationEventsLimit = 524_288;
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var encoding = request.Headers.ContentEncoding;
+        if (encoding.Count > 0 && !encoding.All(e => string.Equals(e?.Trim(), "identity", StringComparison.OrdinalIgnoreCase)))
+            return ApiErrors.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Content-Encoding is not supported");
+
+        var limit = LimitFor(request);
+        if (request.ContentLength is { } length)
+        {
+            if (length > limit) return PayloadTooLarge(context, limit);
+        }
+        else if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        {
+            request.Body = new LimitedRequestStream(request.Body, limit);
+        }
+        // Kestrel's own limit is a second line behind ours.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+            sizeFeature.MaxRequestBodySize = limit;
+        return next(context);
+    }
+
+    public static long LimitFor(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) && request.Path.Equals("/api/reputation/events", StringComparison.Ordinal)
+            ? ReputationEventsLimit
+            : DefaultLimit;
+
+    public static Task PayloadTooLarge(HttpContext context, long limit) =>
+        ApiErrors.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"Body exceeds {limit} bytes");
+}
+
+/// <summary>Thrown when a body without Content-Length grows past the limit; stage 6 answers 413.</summary>
+public sealed class PayloadTooLargeException(long limit) : IOException($"Body exceeds {limit} bytes")
+{
+    public long Limit { get; } = limit;
+}
+
+/// <summary>Counts bytes as they are read and fails on the first byte beyond the limit.</summary>
+internal sealed class LimitedRequestStream(Stream inner, long limit) : Stream
+{
+    private long _read;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Count(await inner.ReadAsync(buffer, cancellationToken));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    private int Count(int n)
+    {
+        _read += n;
+        if (_read > limit) throw new PayloadTooLargeException(limit);
+        return n;
+    }
+
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

@@ -1,0 +1,22 @@
+using System.Text.Json.Serialization;
+using Dixie.Bff.Features.Health;
+
+namespace Dixie.Bff.Infrastructure.Http;
+
+/// <summary>
+/// Source-generated JSON for the service's own contracts: no reflection on hot paths, and the
+/// reader settings of spec 02 §13.3 (no comments, no trailing commas, depth 32).
+/// </summary>
+[JsonSourceGenerationOptions(
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow,
+    AllowTrailingCommas = false,
+    MaxDepth = 32)]
+[JsonSerializable(typeof(ApiError))]
+[JsonSerializable(typeof(InternalServerError))]
+[JsonSerializable(typeof(NotReadyError))]
+[JsonSerializable(typeof(ServiceBanner))]
+[JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(LiveResponse))]
+[JsonSerializable(typeof(ReadyResponse))]
+public sealed partial class DixieJson : JsonSerializerContext;

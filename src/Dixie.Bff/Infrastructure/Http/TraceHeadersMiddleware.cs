@@ -1,0 +1,32 @@
+using System.Diagnostics;
+
+namespace Dixie.Bff.Infrastructure.Http;
+
+/// <summary>
+/// Stage 3 (spec 02 §4, spec 10 §5.4): names the ASP.NET Core server activity `dixie.request` and
+/// returns its real ids on every response, before anything can short-circuit the request.
+/// </summary>
+public sealed class TraceHeadersMiddleware(RequestDelegate next)
+{
+    public const string RequestSpanName = "dixie.request";
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (Activity.Current is { } activity)
+        {
+            activity.DisplayName = RequestSpanName;
+            context.Response.OnStarting(static state =>
+            {
+                var (ctx, act) = ((HttpContext, Activity))state;
+                var traceId = act.TraceId.ToHexString();
+                var spanId = act.SpanId.ToHexString();
+                var flags = act.Recorded ? "01" : "00";
+                ctx.Response.Headers["traceparent"] = $"00-{traceId}-{spanId}-{flags}";
+                ctx.Response.Headers["x-trace-id"] = traceId;
+                ctx.Response.Headers["x-span-id"] = spanId;
+                return Task.CompletedTask;
+            }, (context, activity));
+        }
+        return next(context);
+    }
+}
