@@ -31,6 +31,11 @@ public static class DixieApp
         });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.ListenAnyIP(config.Http.Port));
         builder.Services.AddRoutingCore().AddHttpClient();
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info = new() { Title = "dixie-bff", Version = DixieTelemetry.Version, Description = "Backend-for-frontend in front of loa-finn" };
+            return Task.CompletedTask;
+        }));
         builder.Logging.AddDixieLogging(config.Http.LogLevel);
 
         builder.Services.AddSingleton(config);
@@ -61,6 +66,7 @@ public static class DixieApp
         app.UseHttpPipeline();
         app.UseRouting();
 
+        app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealth();
         if (config.Http.MetricsEnabled) app.MapPrometheusScrapingEndpoint("/metrics").DisableHttpMetrics();
         mapExtra?.Invoke(app);

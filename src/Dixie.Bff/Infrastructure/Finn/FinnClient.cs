@@ -37,6 +37,16 @@ public sealed partial class FinnClient(HttpClient http, FinnCircuitBreaker break
 
     public string CircuitState => breaker.State;
 
+    public Task<FinnResponse<FinnSessionCreated>> CreateSessionAsync(object body, FinnCallContext caller, CancellationToken ct) =>
+        SendAsync(FinnOperation.CreateSession, "api/sessions", body, FinnJson.Default.FinnSessionCreated, caller, ct);
+
+    public Task<FinnResponse<FinnMessageReply>> SendMessageAsync(string sessionId, string text, FinnCallContext caller, CancellationToken ct) =>
+        SendAsync(FinnOperation.SendMessage, $"api/sessions/{Uri.EscapeDataString(sessionId)}/message",
+            new FinnMessageRequest(text, text), FinnJson.Default.FinnMessageReply, caller, ct);
+
+    public Task<FinnResponse<FinnSessionDetail>> GetSessionAsync(string sessionId, FinnCallContext caller, CancellationToken ct) =>
+        SendAsync(FinnOperation.GetSession, $"api/sessions/{Uri.EscapeDataString(sessionId)}", null, FinnJson.Default.FinnSessionDetail, caller, ct);
+
     /// <summary>
     /// Sends one call. Failures the breaker counts, and the breaker's refusals, surface as
     /// <see cref="FinnCallException"/>; caller errors (4xx except 429) come back as a response.
@@ -119,7 +129,7 @@ public sealed partial class FinnClient(HttpClient http, FinnCircuitBreaker break
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         var reqHash = RequestHash(bodyBytes);
         request.Headers.TryAddWithoutValidation("X-Req-Hash", reqHash);
-        request.Headers.TryAddWithoutValidation("X-Idempotency-Key", IdempotencyKey(reqHash, StripQuery(path)));
+        request.Headers.TryAddWithoutValidation("X-Idempotency-Key", IdempotencyKey(reqHash, "/" + StripQuery(path).TrimStart('/')));
     }
 
     /// <summary>`sha256:` + hex SHA-256 of the exact body bytes.</summary>

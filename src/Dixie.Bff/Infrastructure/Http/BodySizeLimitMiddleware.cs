@@ -42,8 +42,11 @@ public sealed class BodySizeLimitMiddleware(RequestDelegate next)
         ApiErrors.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"Body exceeds {limit} bytes");
 }
 
-/// <summary>Thrown when a body without Content-Length grows past the limit; stage 6 answers 413.</summary>
-public sealed class PayloadTooLargeException(long limit) : IOException($"Body exceeds {limit} bytes")
+/// <summary>
+/// Thrown when a body without Content-Length grows past the limit; stage 6 answers 413. Not an
+/// IOException: framework body readers treat those as a vanished client and swallow them.
+/// </summary>
+public sealed class PayloadTooLargeException(long limit) : Exception($"Body exceeds {limit} bytes")
 {
     public long Limit { get; } = limit;
 }

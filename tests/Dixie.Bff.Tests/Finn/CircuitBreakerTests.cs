@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dixie.Bff.Infrastructure.Finn;
+using Dixie.Bff.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Dixie.Bff.Tests.Finn;
+
+public sealed class CircuitBreakerTests
+{
+    private static readonly FinnCallContext Caller = new("breaker-test");
+
+    [Fact]
+    public async Task Five_failures_open_the_breaker_which_half_opens_after_the_cooldown_and_closes_on_success()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await DixieHost.StartAsync(new DixieHostOptions
+        {
+            FinnUrl = emulator.BaseUrl,
+            ConfigureServices = services => services.AddSingleton<TimeProvider>(time),
+        });
+        var finn = host.Get<FinnClient>();
+        await emulator.Admin.SetFaultAsync("error", status: 500, path: "/api/sessions");
+
+        for (var i = 0; i < 5; i++)
+        {
+            var failure = await Assert.ThrowsAsync<FinnCallException>(() => finn.CreateSessionAsync(new { }, Caller, CancellationToken.None));
+            Assert.Equal(FinnFailureKind.Http, failure.Kind);
+        }
+        Assert.Equal("open", finn.CircuitState);
+        var seen = await emulator.Admin.CounterAsync("POST /api/sessions");
+
+        // While open: fails fast, with a Retry-After, and finn sees nothing.
+        var watch = Stopwatch.StartNew();
+        var refused = await Assert.ThrowsAsync<FinnCallException>(() => finn.CreateSessionAsync(new { }, Caller, CancellationToken.None));
+        watch.Stop();
+        Assert.Equal(FinnFailureKind.Circuit, refused.Kind);
+        Assert.True(refused.RetryAfter > TimeSpan.Zero);
+        Assert.True(watch.ElapsedMilliseconds < 50, $"open breaker took {watch.ElapsedMilliseconds} ms");
+        Assert.Equal(seen, await emulator.Admin.CounterAsync("POST /api/sessions"));
+
+        var health = JsonDocument.Parse(await host.Client.GetStringAsync("/api/health")).RootElement;
+        var entry = health.GetProperty("services").GetProperty("loa_finn");
+        Assert.Equal("open", entry.GetProperty("circuit_state").GetString());
+        Assert.Equal("degraded", entry.GetProperty("status").GetString());
+
+        // After the cooldown one probe goes through; its success closes the circuit.
+        await emulator.Admin.ClearFaultsAsync();
+        time.Advance(TimeSpan.FromSeconds(11));
+        var created = await finn.CreateSessionAsync(new { }, Caller, CancellationToken.None);
+        Assert.True(created.IsSuccess);
+        Assert.Equal("closed", finn.CircuitState);
+
+        var transitions = host.Logs.Events("circuit_breaker_transition").Select(e => e.GetProperty("to").GetString()).ToList();
+        Assert.Equal(["open", "half-open", "closed"], transitions);
+        var opened = host.Logs.Events("circuit_breaker_transition").First();
+        Assert.Equal("error", opened.GetProperty("level").GetString());
+        Assert.Equal("loa-finn", opened.GetProperty("service").GetString());
+        Assert.Equal(5, opened.GetProperty("consecutive_failures").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_failed_probe_opens_the_breaker_again()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await DixieHost.StartAsync(new DixieHostOptions
+        {
+            FinnUrl = emulator.BaseUrl,
+            ConfigureServices = services => services.AddSingleton<TimeProvider>(time),
+        });
+        var finn = host.Get<FinnClient>();
+        await emulator.Admin.SetFaultAsync("error", status: 502, path: "/api/sessions");
+        for (var i = 0; i < 5; i++)
+            await Assert.ThrowsAsync<FinnCallException>(() => finn.CreateSessionAsync(new { }, Caller, CancellationToken.None));
+        time.Advance(TimeSpan.FromSeconds(11));
+        var probe = await Assert.ThrowsAsync<FinnCallException>(() => finn.CreateSessionAsync(new { }, Caller, CancellationToken.None));
+        Assert.Equal(FinnFailureKind.Http, probe.Kind);
+        Assert.Equal("open", finn.CircuitState);
+    }
+
+    [Fact]
+    public async Task Finn_404s_leave_the_breaker_closed()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        await using var host = await DixieHost.StartAsync(new DixieHostOptions { FinnUrl = emulator.BaseUrl });
+        var finn = host.Get<FinnClient>();
+        for (var i = 0; i < 10; i++)
+        {
+            var response = await finn.SendMessageAsync("01JH5Z8Q3V7K2M4N6P8R0T2W4Y", "hello", Caller, CancellationToken.None);
+            Assert.Equal(404, response.Status);
+            Assert.Equal("SESSION_NOT_FOUND", response.Code);
+        }
+        Assert.Equal("closed", finn.CircuitState);
+    }
+
+    [Fact]
+    public async Task Health_probe_failures_never_touch_the_breaker()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await DixieHost.StartAsync(new DixieHostOptions
+        {
+            FinnUrl = emulator.BaseUrl,
+            ConfigureServices = services => services.AddSingleton<TimeProvider>(time),
+        });
+        await emulator.Admin.SetFaultAsync("error", status: 500, path: "/health");
+        for (var i = 0; i < 10; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(11));
+            await host.Client.GetStringAsync("/api/health");
+        }
+        Assert.Equal("closed", host.Get<FinnClient>().CircuitState);
+    }
+
+    [Fact]
+    public async Task Health_probe_is_cached_for_ten_seconds_and_single_flight()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await DixieHost.StartAsync(new DixieHostOptions
+        {
+            FinnUrl = emulator.BaseUrl,
+            ConfigureServices = services => services.AddSingleton<TimeProvider>(time),
+        });
+        await emulator.Admin.ResetAsync();
+        for (var i = 0; i < 20; i++) await host.Client.GetStringAsync("/api/health");
+        Assert.Equal(1, await emulator.Admin.CounterAsync("GET /health"));
+
+        time.Advance(TimeSpan.FromSeconds(10));
+        await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => host.Client.GetStringAsync("/api/health")));
+        Assert.Equal(2, await emulator.Admin.CounterAsync("GET /health"));
+    }
+
+    [Fact]
+    public void Request_hash_and_idempotency_key_match_the_golden_vectors()
+    {
+        var create = System.Text.Encoding.UTF8.GetBytes("{\"agentId\":\"oracle\"}");
+        var createHash = FinnClient.RequestHash(create);
+        Assert.Equal("sha256:a95ea0e5ee69852fb8defb94c71cbe978d69564ba0ee4d512a875e694051547e", createHash);
+        Assert.Equal("0da813ecd95892814a6b7dc34ad11d22cc009c6d05d9453b98b2fa263e694822", FinnClient.IdempotencyKey(createHash, "/api/sessions"));
+
+        var message = System.Text.Encoding.UTF8.GetBytes("{\"text\":\"Hello, what is Berachain?\",\"prompt\":\"Hello, what is Berachain?\"}");
+        var messageHash = FinnClient.RequestHash(message);
+        Assert.Equal("sha256:a8af888d75ed9994c0033d8c7ec2cbbb8209475bcc6397c36ff990cbe0563743", messageHash);
+        Assert.Equal("e99ca2cc4b08069d70ddcc45b33101df4d561a33d1b1714eb8e953dca39bafb2",
+            FinnClient.IdempotencyKey(messageHash, "/api/sessions/01JH5Z8Q3V7K2M4N6P8R0T2W4Y/message"));
+    }
+}

@@ -1,0 +1,34 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Dixie.Bff.Tests.Support;
+
+/// <summary>Drives a finn-emulator through its `/_emulator/*` endpoints (spec 11 §7.3, §8).</summary>
+public sealed class EmulatorAdmin(string baseUrl)
+{
+    private readonly HttpClient _http = new() { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/") };
+
+    public string BaseUrl { get; } = baseUrl.TrimEnd('/');
+
+    public async Task SetFaultAsync(string mode, int? status = null, string? path = null, int? count = null, int? delayMs = null)
+    {
+        var body = new Dictionary<string, object?> { ["mode"] = mode };
+        if (status is not null) body["status"] = status;
+        if (path is not null) body["path"] = path;
+        if (count is not null) body["count"] = count;
+        if (delayMs is not null) body["delayMs"] = delayMs;
+        var response = await _http.PostAsJsonAsync("_emulator/faults", body);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public Task ClearFaultsAsync() => SetFaultAsync("none");
+
+    /// <summary>Requests seen since start or reset for one `"<METHOD> <route template>"` key.</summary>
+    public async Task<int> CounterAsync(string key)
+    {
+        var counters = JsonDocument.Parse(await _http.GetStringAsync("_emulator/counters")).RootElement;
+        return counters.TryGetProperty(key, out var value) ? value.GetInt32() : 0;
+    }
+
+    public async Task ResetAsync() => (await _http.PostAsync("_emulator/reset", null)).EnsureSuccessStatusCode();
+}
