@@ -35,6 +35,64 @@ public sealed record ConfigResult
 /// <summary>Maps the environment to a <see cref="DixieConfig"/> plus problems and warnings (spec 01 §1).</summary>
 public static partial class ConfigLoader
 {
+    /// <summary>The variables <see cref="ConfigScope.Database"/> validates.</summary>
+    private static readonly HashSet<string> DatabaseVariables =
+        new(StringComparer.Ordinal) { "DIXIE_ENV", "NODE_ENV", "LOG_LEVEL", "DATABASE_URL", "DATABASE_POOL_SIZE" };
+
+    /// <summary>
+    /// Validates the environment for <paramref name="scope"/>. Pure apart from the "(fs)" checks of the
+    /// service scope; every problem is collected, none is thrown.
+    /// </summary>
+    public static ConfigResult Load(IReadOnlyDictionary<string, string?> environment, ConfigScope scope)
+    {
+        var reader = new EnvReader(environment);
+        var dixieEnvironment = ReadEnvironment(reader);
+        if (scope == ConfigScope.Database)
+        {
+            var logLevel = ReadLogLevel(reader);
+            var connectionString = ReadDatabaseUrl(reader, dixieEnvironment);
+            return Result(reader, config: null, DatabaseSubset(reader, dixieEnvironment, logLevel, connectionString));
+        }
+
+        var http = ReadHttp(reader);
+        var finn = ReadFinn(reader, dixieEnvironment);
+        var auth = ReadAuth(reader, dixieEnvironment, http.CorsOrigins);
+        var access = ReadAccess(reader, dixieEnvironment);
+        var data = ReadData(reader, dixieEnvironment);
+        var telemetry = ReadTelemetry(reader, dixieEnvironment);
+        var fleet = ReadFleet(reader, environment.GetValueOrDefault("PATH"));
+        UnreadVariables.Check(environment, reader);
+
+        var config = reader.Problems.Count == 0 && finn is not null && auth is not null && data is not null
+            ? new DixieConfig
+            {
+                Environment = dixieEnvironment,
+                Http = http,
+                Finn = finn,
+                Auth = auth,
+                Access = access,
+                Data = data,
+                Telemetry = telemetry,
+                Fleet = fleet,
+            }
+            : null;
+        return Result(reader, config, DatabaseSubset(reader, dixieEnvironment, http.LogLevel, data?.DatabaseConnectionString));
+    }
+
+    private static DatabaseCommandConfig? DatabaseSubset(
+        EnvReader reader, DixieEnvironment environment, LogLevel logLevel, string? connectionString) =>
+        connectionString is not null && !reader.Problems.Any(problem => DatabaseVariables.Contains(problem.Variable))
+            ? new DatabaseCommandConfig(environment, logLevel, connectionString)
+            : null;
+
+    private static ConfigResult Result(EnvReader reader, DixieConfig? config, DatabaseCommandConfig? database) => new()
+    {
+        Config = config,
+        Database = database,
+        Problems = reader.Problems.ToList(),
+        Warnings = reader.Warnings.ToList(),
+    };
+
     public static IReadOnlyDictionary<string, string?> ProcessEnvironment()
     {
         var result = new Dictionary<string, string?>(StringComparer.Ordinal);
