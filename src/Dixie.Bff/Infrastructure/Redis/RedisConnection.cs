@@ -22,11 +22,12 @@ public sealed class RedisConnection(DixieConfig config, ILoggerFactory loggerFac
     private readonly RedisSettings? settings = config.Data.Redis;
     private readonly string prefix = config.Data.RedisPrefix;
     private readonly Lock gate = new();
-    private ConnectionMultiplexer? multiplexer;
-    private IDatabase? database;
+    private volatile ConnectionMultiplexer? multiplexer;
+    private volatile IDatabase? database;
     private Task connecting = Task.CompletedTask;
     private Availability availability = Availability.Unknown;
     private bool everConnected;
+    private bool disposed;
     private long lastProbeFailureLog;
 
     private enum Availability { Unknown, Up, Down }
@@ -67,10 +68,18 @@ public sealed class RedisConnection(DixieConfig config, ILoggerFactory loggerFac
 
     public async ValueTask DisposeAsync()
     {
-        await connecting;
-        if (multiplexer is not null)
+        // A first connect to a hung server can take several connect timeouts; shutdown does not wait
+        // for it, and the connect disposes its own result instead.
+        ConnectionMultiplexer? current;
+        lock (gate)
         {
-            await multiplexer.DisposeAsync();
+            disposed = true;
+            current = multiplexer;
+        }
+
+        if (current is not null)
+        {
+            await current.DisposeAsync();
         }
     }
 
@@ -128,14 +137,36 @@ public sealed class RedisConnection(DixieConfig config, ILoggerFactory loggerFac
     private async Task ConnectAsync(RedisSettings redis)
     {
         var options = RedisOptions.Create(redis, prefix, loggerFactory);
-        // With AbortOnConnectFail off this returns after the first attempt even when Redis is down,
-        // and the multiplexer keeps reconnecting on its own.
-        var connected = await ConnectionMultiplexer.ConnectAsync(options);
+        ConnectionMultiplexer connected;
+        try
+        {
+            // With AbortOnConnectFail off this returns after the first attempt even when Redis is down,
+            // and the multiplexer keeps reconnecting on its own.
+            connected = await ConnectionMultiplexer.ConnectAsync(options);
+        }
+        catch (Exception e)
+        {
+            MarkDown(e.GetType().Name);
+            return;
+        }
+
         connected.ConnectionFailed += (_, e) => OnConnectionFailed(e);
         connected.ConnectionRestored += (_, e) => OnConnectionRestored(e);
         var db = connected.GetDatabase();
-        database = prefix.Length == 0 ? db : db.WithKeyPrefix(prefix);
-        multiplexer = connected;
+        lock (gate)
+        {
+            if (!disposed)
+            {
+                database = prefix.Length == 0 ? db : db.WithKeyPrefix(prefix);
+                multiplexer = connected;
+            }
+        }
+
+        if (multiplexer != connected)
+        {
+            await connected.DisposeAsync();
+            return;
+        }
 
         // Events raised before the handlers were attached are covered by looking at the state once.
         if (connected.IsConnected)

@@ -1,6 +1,7 @@
 using Dixie.Bff.Infrastructure.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Dixie.Bff.Infrastructure.Redis;
 
@@ -14,7 +15,8 @@ public static class RedisRegistration
     public static IServiceCollection AddRedis(this IServiceCollection services, DixieConfig config)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<RedisConnection>();
+        services.AddSingleton(provider => new RedisConnection(
+            config, provider.GetRequiredService<ILoggerFactory>(), provider.GetRequiredService<TimeProvider>()));
         if (config.Data.Redis is not null)
         {
             services.AddHostedService(provider => provider.GetRequiredService<RedisConnection>());
