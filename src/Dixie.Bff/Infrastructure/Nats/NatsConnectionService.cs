@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Dixie.Bff.Infrastructure.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
@@ -15,7 +14,7 @@ internal sealed class NatsConnectionService(
     NatsConnection connection,
     INatsJSContext jetStream,
     NatsStatus status,
-    DixieConfig config,
+    int streamReplicas,
     TimeProvider timeProvider,
     ILogger<NatsConnectionService> logger) : BackgroundService
 {
@@ -69,7 +68,7 @@ internal sealed class NatsConnectionService(
 
     private async Task EnsureStreamOnEveryConnectAsync(CancellationToken stoppingToken)
     {
-        var stream = new SignalStream(jetStream, config.Data.NatsStreamReplicas, logger);
+        var stream = new SignalStream(jetStream, streamReplicas, logger);
         while (await connected.Reader.WaitToReadAsync(stoppingToken))
         {
             connected.Reader.TryRead(out _);

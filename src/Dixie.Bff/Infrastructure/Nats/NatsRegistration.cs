@@ -37,7 +37,13 @@ public static class NatsRegistration
             provider.GetRequiredService<INatsJSContext>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<NatsStatus>>()));
-        services.AddHostedService<NatsConnectionService>();
+        services.AddHostedService(provider => new NatsConnectionService(
+            provider.GetRequiredService<NatsConnection>(),
+            provider.GetRequiredService<INatsJSContext>(),
+            provider.GetRequiredService<NatsStatus>(),
+            config.Data.NatsStreamReplicas,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<NatsConnectionService>>()));
 
         // Every publish becomes a span of the originating request's trace (spec 10 §3.3).
         services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddNatsClientInstrumentation());
