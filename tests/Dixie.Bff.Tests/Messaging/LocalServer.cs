@@ -73,6 +73,11 @@ internal sealed class LocalServer : IAsyncDisposable
         process = null;
     }
 
+    /// <summary>Freezes the process (SIGSTOP): connections stay open but nothing is answered.</summary>
+    public Task FreezeAsync() => SignalAsync("-STOP");
+
+    public Task ThawAsync() => SignalAsync("-CONT");
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
@@ -88,6 +93,12 @@ internal sealed class LocalServer : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [signal, process!.Id.ToString()]);
+        await kill.WaitForExitAsync();
     }
 
     private async Task WaitUntilListeningAsync()

@@ -165,6 +165,25 @@ public sealed class NatsConnectionTests
     }
 
     [Fact]
+    public async Task Hung_nats_times_out_within_the_probe_timeout()
+    {
+        await using var server = await LocalServer.Nats().StartAsync();
+        await using var host = await StartAsync(server.Port);
+        var status = host.Get<NatsStatus>();
+        await status.WaitUntilReadyAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        await server.FreezeAsync();
+        var stopwatch = Stopwatch.StartNew();
+        var result = await status.ProbeAsync(CancellationToken.None);
+        stopwatch.Stop();
+        await server.ThawAsync();
+
+        Assert.Equal(new ProbeResult(ProbeResult.Unreachable, result.LatencyMs, "NATS timed out"), result);
+        Assert.InRange(result.LatencyMs!.Value, 1900, 2500);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2.5), $"took {stopwatch.Elapsed}");
+    }
+
+    [Fact]
     public async Task Nats_that_accepts_but_never_answers_fails_the_probe_within_the_timeout()
     {
         using var hung = new SilentListener();

@@ -65,6 +65,23 @@ public sealed class RedisConnectionTests
     }
 
     [Fact]
+    public async Task Hung_redis_times_out_within_the_probe_timeout()
+    {
+        await using var server = await LocalServer.Redis().StartAsync();
+        await using var host = await StartAsync(server.Port);
+        var redis = await ConnectedAsync(host);
+
+        await server.FreezeAsync();
+        var stopwatch = Stopwatch.StartNew();
+        var result = await redis.ProbeAsync(CancellationToken.None);
+        stopwatch.Stop();
+        await server.ThawAsync();
+
+        Assert.Equal(new ProbeResult(ProbeResult.Unreachable, result.LatencyMs, "Redis timed out"), result);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2.5), $"took {stopwatch.Elapsed}");
+    }
+
+    [Fact]
     public async Task Unconfigured_redis_is_reported_as_not_configured()
     {
         await using var host = await MessagingHost.StartAsync(MessagingConfig.Create(), (services, config) => services.AddRedis(config));
