@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Dixie.Bff.Infrastructure.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,16 +20,15 @@ public sealed class RedisConnection(DixieConfig config, ILoggerFactory loggerFac
     private readonly ILogger logger = loggerFactory.CreateLogger<RedisConnection>();
     private readonly RedisSettings? settings = config.Data.Redis;
     private readonly string prefix = config.Data.RedisPrefix;
+    private readonly RedisAvailability availability = new(
+        () => RedisOptions.Create(config.Data.Redis!, config.Data.RedisPrefix, loggerFactory),
+        loggerFactory.CreateLogger<RedisConnection>());
     private readonly Lock gate = new();
     private volatile ConnectionMultiplexer? multiplexer;
     private volatile IDatabase? database;
     private Task connecting = Task.CompletedTask;
-    private Availability availability = Availability.Unknown;
-    private bool everConnected;
     private bool disposed;
     private long lastProbeFailureLog;
-
-    private enum Availability { Unknown, Up, Down }
 
     /// <summary>False when `REDIS_URL` is unset; features then use their in-process equivalents (D8).</summary>
     public bool IsConfigured => settings is not null;
@@ -146,12 +144,10 @@ public sealed class RedisConnection(DixieConfig config, ILoggerFactory loggerFac
         }
         catch (Exception e)
         {
-            MarkDown(e.GetType().Name);
+            availability.Down(e.GetType().Name);
             return;
         }
 
-        connected.ConnectionFailed += (_, e) => OnConnectionFailed(e);
-        connected.ConnectionRestored += (_, e) => OnConnectionRestored(e);
         var db = connected.GetDatabase();
         lock (gate)
         {
@@ -168,89 +164,6 @@ public sealed class RedisConnection(DixieConfig config, ILoggerFactory loggerFac
             return;
         }
 
-        // Events raised before the handlers were attached are covered by looking at the state once.
-        if (connected.IsConnected)
-        {
-            MarkUp();
-        }
-        else
-        {
-            MarkDown(nameof(ConnectionFailureType.UnableToConnect));
-        }
-    }
-
-    private void OnConnectionFailed(ConnectionFailedEventArgs e)
-    {
-        if (e.ConnectionType == ConnectionType.Interactive)
-        {
-            MarkDown(e.FailureType.ToString());
-        }
-    }
-
-    private void OnConnectionRestored(ConnectionFailedEventArgs e)
-    {
-        if (e.ConnectionType == ConnectionType.Interactive && multiplexer?.IsConnected == true)
-        {
-            MarkUp();
-        }
-    }
-
-    private void MarkUp()
-    {
-        bool first;
-        lock (gate)
-        {
-            if (availability == Availability.Up)
-            {
-                return;
-            }
-
-            availability = Availability.Up;
-            first = !everConnected;
-            everConnected = true;
-        }
-
-        if (first)
-        {
-            RedisLog.Connected(logger);
-        }
-        else
-        {
-            RedisLog.Restored(logger);
-        }
-
-        // A Redis that came back may be a different server with a different configuration.
-        _ = Task.Run(CheckEvictionPolicyAsync);
-    }
-
-    private void MarkDown(string errorClass)
-    {
-        lock (gate)
-        {
-            if (availability == Availability.Down)
-            {
-                return;
-            }
-
-            availability = Availability.Down;
-        }
-
-        RedisLog.Unavailable(logger, errorClass);
-    }
-
-    private async Task CheckEvictionPolicyAsync()
-    {
-        try
-        {
-            var policy = await RedisEvictionPolicy.ReadAsync(RedisOptions.Create(settings!, prefix, loggerFactory));
-            if (policy is not null && !RedisEvictionPolicy.IsSafe(policy))
-            {
-                RedisLog.EvictionPolicy(logger, policy);
-            }
-        }
-        catch (Exception e)
-        {
-            RedisLog.EvictionPolicyUnknown(logger, e);
-        }
+        availability.Watch(connected);
     }
 }
