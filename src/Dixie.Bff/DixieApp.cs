@@ -73,11 +73,15 @@ public static class DixieApp
         return app;
     }
 
+    /// <summary>The `/api/health` entries; an unregistered one reads `not_configured`.</summary>
     private static IServiceCollection AddHealthChecks(this IServiceCollection services, DixieConfig config)
     {
-        _ = config;
         services.AddSingleton<PostgresHealthProbe>();
         services.AddSingleton<IInfrastructureProbe>(sp => sp.GetRequiredService<PostgresHealthProbe>());
+        if (config.Data.Redis is not null)
+            services.AddSingleton<IInfrastructureProbe>(sp => new InfrastructureProbe("redis", sp.GetRequiredService<RedisConnection>().ProbeAsync));
+        if (config.Data.NatsUrl is not null)
+            services.AddSingleton<IInfrastructureProbe>(sp => new InfrastructureProbe("nats", sp.GetRequiredService<NatsStatus>().ProbeAsync));
         services.AddSingleton<AggregateCountCache>();
         return services;
     }

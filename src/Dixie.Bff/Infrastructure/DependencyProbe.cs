@@ -27,3 +27,11 @@ public interface IInfrastructureProbe
     /// <summary>Never throws; bounded by the probe's own timeout (spec 03 §3.2).</summary>
     Task<ProbeResult> ProbeAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>Adapts a component's own probe method to an `/api/health` entry.</summary>
+public sealed class InfrastructureProbe(string name, Func<CancellationToken, Task<ProbeResult>> probe) : IInfrastructureProbe
+{
+    public string Name { get; } = name;
+
+    public Task<ProbeResult> ProbeAsync(CancellationToken cancellationToken) => probe(cancellationToken);
+}

@@ -19,6 +19,7 @@ public sealed class BodySizeLimitMiddleware(RequestDelegate next)
             return ApiErrors.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Content-Encoding is not supported");
 
         var limit = LimitFor(request);
+        var kestrelLimit = limit;
         if (request.ContentLength is { } length)
         {
             if (length > limit) return PayloadTooLarge(context, limit);
@@ -26,10 +27,12 @@ public sealed class BodySizeLimitMiddleware(RequestDelegate next)
         else if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {
             request.Body = new LimitedRequestStream(request.Body, limit);
+            // Kestrel stays a second line one byte behind ours: its exception is an IOException that
+            // framework body readers swallow, so ours must be the one that fires.
+            kestrelLimit = limit + 1;
         }
-        // Kestrel's own limit is a second line behind ours.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
-            sizeFeature.MaxRequestBodySize = limit;
+            sizeFeature.MaxRequestBodySize = kestrelLimit;
         return next(context);
     }
 

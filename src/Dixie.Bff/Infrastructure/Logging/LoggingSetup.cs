@@ -15,6 +15,9 @@ public static class LoggingSetup
         logging.ClearProviders();
         logging.SetMinimumLevel(LogLevel.Warning);
         logging.AddFilter("Dixie", level);
+        // NATS.Net logs every failed (re)connect attempt, every 1–5 s while NATS is down; our own
+        // nats_disconnected / nats_connect_failed events report outages once.
+        logging.AddFilter("NATS.Client.Core.NatsConnection", LogLevel.Critical);
         logging.AddConsole(options =>
         {
             options.FormatterName = JsonLogFormatter.FormatterName;
