@@ -147,6 +147,14 @@ public sealed class JwtKeyTests
     }
 
     [Fact]
+    public void Public_key_pem_is_refused_as_a_signing_key()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var reason = WithKey(key.ExportSubjectPublicKeyInfoPem()).LoadSingleProblem(Variable);
+        Assert.Contains("not a private key", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unknown_algorithm_is_a_problem()
     {
         var reason = WithKey(TestEnvironment.HmacKey, "RS256").LoadSingleProblem("DIXIE_JWT_ALG");

@@ -30,7 +30,17 @@ internal static class DatabaseUrl
         }
         var isUrl = value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
             || value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase);
-        var builder = isUrl ? FromUrl(value, reader) : FromKeyValue(value, reader);
+        NpgsqlConnectionStringBuilder? builder;
+        try
+        {
+            builder = isUrl ? FromUrl(value, reader) : FromKeyValue(value, reader);
+        }
+        catch (ArgumentException)
+        {
+            // A setting Npgsql rejects; its message may quote the value, so only the fact is reported.
+            reader.Problem(Variable, Invalid);
+            return null;
+        }
         if (builder is null)
         {
             return null;

@@ -37,7 +37,9 @@ internal static class JwtKeyValidator
         {
             return null;
         }
-        var valid = algorithm == JwtAlgorithm.HS256 ? ValidateHmac(key, looksLikePem, reader) : ValidateEc(key, reader);
+        var valid = algorithm == JwtAlgorithm.HS256
+            ? ValidateHmac(key, looksLikePem, configured is not null, reader)
+            : ValidateEc(key, reader);
         return valid ? new Result(key, algorithm, configured is null) : null;
     }
 
@@ -47,8 +49,13 @@ internal static class JwtKeyValidator
             ? value.Replace("\\n", "\n", StringComparison.Ordinal)
             : value;
 
-    private static bool ValidateHmac(string key, bool looksLikePem, EnvReader reader)
+    private static bool ValidateHmac(string key, bool looksLikePem, bool algorithmConfigured, EnvReader reader)
     {
+        if (looksLikePem && !algorithmConfigured)
+        {
+            reader.Problem(KeyVariable, $"is PEM text but not a private key (BEGIN PRIVATE KEY); ES256 needs a PKCS#8 P-256 private key ({GenerateEc}), HS256 a secret ({GenerateHmac})");
+            return false;
+        }
         if (looksLikePem)
         {
             reader.Problem(KeyVariable, "is a PEM key but DIXIE_JWT_ALG=HS256; a private key must not be used as an HMAC secret. Set DIXIE_JWT_ALG=ES256 for a P-256 key, or use an HS256 secret (" + GenerateHmac + ")");
