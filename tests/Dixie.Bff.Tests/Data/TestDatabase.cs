@@ -12,10 +12,13 @@ public sealed class TestDatabase : IAsyncDisposable
         Environment.GetEnvironmentVariable("DIXIE_TEST_POSTGRES")
         ?? "Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres;Pooling=false";
 
-    private TestDatabase(string name, string connectionString)
+    private readonly string? _ownerRole;
+
+    private TestDatabase(string name, string connectionString, string? ownerRole)
     {
         Name = name;
         ConnectionString = connectionString;
+        _ownerRole = ownerRole;
     }
 
     public string Name { get; }
@@ -23,13 +26,23 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>The service's connection string for this database (§2.2 settings as the loader applies them).</summary>
     public string ConnectionString { get; }
 
-    public static async Task<TestDatabase> CreateAsync()
+    /// <param name="ownedByOrdinaryRole">
+    /// Connect as a new non-superuser role that owns the database, as the service does in production
+    /// (a superuser would bypass row-level security and hide what the tests look for).
+    /// </param>
+    public static async Task<TestDatabase> CreateAsync(bool ownedByOrdinaryRole = false)
     {
         var name = "dixie_test_" + Guid.NewGuid().ToString("N")[..16];
+        var role = ownedByOrdinaryRole ? name + "_owner" : null;
         await using (var admin = new NpgsqlConnection(AdminConnectionString))
         {
             await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
+            if (role is not null)
+            {
+                await using var createRole = new NpgsqlCommand($"CREATE ROLE {role} LOGIN PASSWORD 'owner-secret'", admin);
+                await createRole.ExecuteNonQueryAsync();
+            }
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}" + (role is null ? "" : $" OWNER {role}"), admin);
             await create.ExecuteNonQueryAsync();
         }
         var builder = new NpgsqlConnectionStringBuilder(AdminConnectionString)
@@ -41,7 +54,12 @@ public sealed class TestDatabase : IAsyncDisposable
             Timeout = 5,
             IncludeErrorDetail = false,
         };
-        return new TestDatabase(name, builder.ConnectionString);
+        if (role is not null)
+        {
+            builder.Username = role;
+            builder.Password = "owner-secret";
+        }
+        return new TestDatabase(name, builder.ConnectionString, role);
     }
 
     /// <summary>A connection of the test itself (not the service's), unpooled so it leaves no session behind.</summary>
@@ -84,5 +102,10 @@ public sealed class TestDatabase : IAsyncDisposable
         await admin.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", admin);
         await drop.ExecuteNonQueryAsync();
+        if (_ownerRole is not null)
+        {
+            await using var dropRole = new NpgsqlCommand($"DROP ROLE IF EXISTS {_ownerRole}", admin);
+            await dropRole.ExecuteNonQueryAsync();
+        }
     }
 }
