@@ -10,7 +10,7 @@ public sealed class TestDatabase : IAsyncDisposable
 {
     private static readonly string AdminConnectionString =
         Environment.GetEnvironmentVariable("DIXIE_TEST_POSTGRES")
-        ?? "Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres;Pooling=false";
+        ?? "Host=127.0.0.1;Port=55432;Username=postgres;Password=postgres;Database=postgres;Pooling=false";
 
     private readonly string? _ownerRole;
 
