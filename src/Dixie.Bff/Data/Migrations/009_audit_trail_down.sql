@@ -1,0 +1,3 @@
+-- Rolls back 009: drops audit_entries and every audit chain in it.
+
+DROP TABLE IF EXISTS audit_entries;

@@ -1,0 +1,3 @@
+-- Rolls back 014: drops fleet_outbox and its rows.
+
+DROP TABLE IF EXISTS fleet_outbox;
