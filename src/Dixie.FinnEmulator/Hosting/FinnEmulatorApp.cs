@@ -52,6 +52,7 @@ public static class FinnEmulatorApp
         builder.Services.AddSingleton(new StakingMap(options.StakingFile));
         builder.Services.AddSingleton<TbaRegistry>();
         builder.Services.AddSingleton<WsRegistry>();
+        builder.Services.AddSingleton<WsServices>();
 
         var app = builder.Build();
         app.UseWebSockets();
@@ -64,6 +65,7 @@ public static class FinnEmulatorApp
         var finn = app.MapGroup("").AsEmulatorRoutes(RouteKind.Finn, counters);
         finn.MapHealth();
         finn.MapSessions();
+        app.MapGroup("").AsEmulatorRoutes(RouteKind.WebSocket, counters).MapWebSockets();
 
         // Shutdown closes WebSockets with 1001 so the process can exit within a second.
         var sockets = app.Services.GetRequiredService<WsRegistry>();

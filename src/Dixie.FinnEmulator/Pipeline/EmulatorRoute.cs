@@ -38,7 +38,7 @@ public static class EmulatorRouteExtensions
             var method = kind == RouteKind.WebSocket
                 ? "WS"
                 : endpoint.Metadata.OfType<HttpMethodMetadata>().FirstOrDefault()?.HttpMethods is [var first, ..] ? first : "ANY";
-            var template = "/" + route.RoutePattern.RawText?.TrimStart('/');
+            var template = "/" + route.RoutePattern.RawText?.TrimStart('/').Replace("{**", "{", StringComparison.Ordinal);
             var carriesText = endpoint.Metadata.OfType<CarriesTextMarker>().Any();
             endpoint.Metadata.Add(new EmulatorRoute(kind, kind == RouteKind.Open ? null : counters.For($"{method} {template}"), carriesText));
         });
