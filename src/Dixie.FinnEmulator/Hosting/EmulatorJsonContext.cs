@@ -17,5 +17,7 @@ namespace Dixie.FinnEmulator.Hosting;
 [JsonSerializable(typeof(SessionList))]
 [JsonSerializable(typeof(SessionDetail))]
 [JsonSerializable(typeof(FaultView))]
+[JsonSerializable(typeof(TbaVerification))]
+[JsonSerializable(typeof(AgentAnswer))]
 [JsonSerializable(typeof(Dictionary<string, long>))]
 internal sealed partial class EmulatorJsonContext : JsonSerializerContext;

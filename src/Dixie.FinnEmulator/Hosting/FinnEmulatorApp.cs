@@ -65,6 +65,10 @@ public static class FinnEmulatorApp
         var finn = app.MapGroup("").AsEmulatorRoutes(RouteKind.Finn, counters);
         finn.MapHealth();
         finn.MapSessions();
+        if (!options.Strict)
+        {
+            finn.MapAgent();
+        }
         app.MapGroup("").AsEmulatorRoutes(RouteKind.WebSocket, counters).MapWebSockets();
 
         // Shutdown closes WebSockets with 1001 so the process can exit within a second.
