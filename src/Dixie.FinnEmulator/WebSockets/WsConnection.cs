@@ -1,0 +1,275 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Threading.Channels;
+using Dixie.FinnEmulator.Admin;
+using Dixie.FinnEmulator.Hosting;
+using Dixie.FinnEmulator.Pipeline;
+using Dixie.FinnEmulator.Sessions;
+
+namespace Dixie.FinnEmulator.WebSockets;
+
+/// <summary>
+/// One accepted WebSocket on a known session (spec 11 §5.2): a receive loop answers control frames
+/// at once while a single turn worker answers prompts in order, so abort and ping work mid-turn.
+/// </summary>
+public sealed class WsConnection(WebSocket socket, HttpContext context, Session session, WsServices services) : IAsyncDisposable
+{
+    public const int MaxMessageBytes = 1024 * 1024;
+
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly Channel<string> _prompts = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly string _path = context.Request.Path.Value ?? "/";
+    private CancellationTokenSource? _turn;
+    private long _lastClientFrame = Environment.TickCount64;
+    private int _closing;
+
+    public Session Session => session;
+
+    internal HttpContext Context => context;
+
+    public async Task RunAsync()
+    {
+        var worker = Task.Run(TurnWorkerAsync);
+        var idle = Task.Run(IdleWatchAsync);
+        try
+        {
+            await ReceiveLoopAsync();
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
+        {
+            // The peer vanished or the connection was aborted on purpose (ws-drop, close, down).
+        }
+        finally
+        {
+            _prompts.Writer.TryComplete();
+            await _lifetime.CancelAsync();
+            await Task.WhenAll(worker, idle);
+        }
+    }
+
+    /// <summary>Starts the closing handshake once; a peer that does not answer within a second is cut off.</summary>
+    public async Task CloseAsync(WebSocketCloseStatus status, string reason)
+    {
+        if (Interlocked.Exchange(ref _closing, 1) == 1)
+        {
+            return;
+        }
+        _prompts.Writer.TryComplete();
+        CancelTurn();
+        await _sendLock.WaitAsync();
+        try
+        {
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                await socket.CloseOutputAsync(status, reason, timeout.Token);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // Already gone.
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+        _ = AbortIfStillOpenAsync();
+    }
+
+    /// <summary>Sends one frame unless the connection is closing; an abort never cuts a frame in half.</summary>
+    internal async Task SendAsync(byte[] frame)
+    {
+        await _sendLock.WaitAsync();
+        try
+        {
+            if (Volatile.Read(ref _closing) == 0 && socket.State == WebSocketState.Open)
+            {
+                await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _lifetime.Token);
+            }
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        var message = new ArrayBufferWriter<byte>(16 * 1024);
+        try
+        {
+            while (true)
+            {
+                var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await CloseAsync(socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, "");
+                    return;
+                }
+                Volatile.Write(ref _lastClientFrame, Environment.TickCount64);
+                if (Volatile.Read(ref _closing) == 1)
+                {
+                    continue; // draining until the peer's close frame
+                }
+                if (message.WrittenCount + result.Count > MaxMessageBytes)
+                {
+                    message.Clear();
+                    await CloseAsync(WebSocketCloseStatus.MessageTooBig, "Message too large");
+                    continue;
+                }
+                message.Write(buffer.AsSpan(0, result.Count));
+                if (result.EndOfMessage)
+                {
+                    await HandleFrameAsync(message.WrittenMemory);
+                    message.ResetWrittenCount();
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task HandleFrameAsync(ReadOnlyMemory<byte> frame)
+    {
+        var captured = frame.Length > LogEntry.CaptureLimit ? frame[..LogEntry.CaptureLimit] : frame;
+        services.Log.Append(new WsFrameEntry(services.Clock.GetUtcNow(), _path, session.Id, captured.ToArray()));
+        using var document = JsonBody.ParseObject(frame);
+        if (document is null)
+        {
+            services.Counters.Increment("WS invalid");
+            await SendAsync(WsFrames.Error("Invalid JSON", recoverable: true));
+            return;
+        }
+        var root = document.RootElement;
+        var type = root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        if (type is null && root.TryGetProperty("token", out var token))
+        {
+            services.Counters.Increment("WS token");
+            await AuthenticateAsync(token.ValueKind == JsonValueKind.String ? token.GetString() : null);
+            return;
+        }
+        switch (type)
+        {
+            case "prompt":
+                services.Counters.Increment("WS prompt");
+                if (JsonBody.NonBlankString(document, "text") is { } text)
+                {
+                    _prompts.Writer.TryWrite(text);
+                }
+                else
+                {
+                    await SendAsync(WsFrames.Error("Empty prompt", recoverable: true));
+                }
+                break;
+            case "steer":
+                services.Counters.Increment("WS steer");
+                break;
+            case "abort":
+                services.Counters.Increment("WS abort");
+                CancelTurn();
+                break;
+            case "ping":
+                services.Counters.Increment("WS ping");
+                await SendAsync(WsFrames.Pong);
+                break;
+            default:
+                services.Counters.Increment("WS unknown");
+                await SendAsync(WsFrames.Error($"Unknown message type: {type ?? "undefined"}", recoverable: true));
+                break;
+        }
+    }
+
+    private async Task AuthenticateAsync(string? token)
+    {
+        if (services.Bearer.Matches(token))
+        {
+            await SendAsync(WsFrames.Authenticated);
+            return;
+        }
+        await SendAsync(WsFrames.Error("Unauthorized", recoverable: false));
+        await CloseAsync((WebSocketCloseStatus)4001, "Unauthorized");
+    }
+
+    private async Task TurnWorkerAsync()
+    {
+        try
+        {
+            await foreach (var text in _prompts.Reader.ReadAllAsync(_lifetime.Token))
+            {
+                using var turn = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+                Volatile.Write(ref _turn, turn);
+                try
+                {
+                    await new WsTurn(this, services).RunAsync(text, turn.Token);
+                }
+                finally
+                {
+                    Interlocked.CompareExchange(ref _turn, null, turn);
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
+        {
+            // Connection over.
+        }
+    }
+
+    private void CancelTurn()
+    {
+        try
+        {
+            Volatile.Read(ref _turn)?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The turn finished meanwhile.
+        }
+    }
+
+    private async Task IdleWatchAsync()
+    {
+        var idle = TimeSpan.FromSeconds(services.Options.WsIdleSeconds).TotalMilliseconds;
+        try
+        {
+            while (!_lifetime.IsCancellationRequested)
+            {
+                var remaining = idle - (Environment.TickCount64 - Volatile.Read(ref _lastClientFrame));
+                if (remaining <= 0)
+                {
+                    await CloseAsync(WebSocketCloseStatus.NormalClosure, "Idle timeout");
+                    return;
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(remaining), _lifetime.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Connection over.
+        }
+    }
+
+    private async Task AbortIfStillOpenAsync()
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), _lifetime.Token);
+            context.Abort();
+        }
+        catch (OperationCanceledException)
+        {
+            // The handshake completed.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _lifetime.CancelAsync();
+        _lifetime.Dispose();
+        _sendLock.Dispose();
+    }
+}
