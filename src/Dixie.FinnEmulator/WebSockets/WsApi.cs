@@ -46,7 +46,7 @@ public static class WsApi
                 await CloseAtOnceAsync(socket, (WebSocketCloseStatus)4004, "Session not found");
                 return;
             }
-            await using var connection = new WsConnection(socket, context, session, services);
+            var connection = new WsConnection(socket, context, session, services);
             services.Registry.Add(connection);
             try
             {

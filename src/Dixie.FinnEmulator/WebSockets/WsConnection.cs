@@ -1,10 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Text.Json;
 using System.Threading.Channels;
-using Dixie.FinnEmulator.Admin;
 using Dixie.FinnEmulator.Hosting;
-using Dixie.FinnEmulator.Pipeline;
 using Dixie.FinnEmulator.Sessions;
 
 namespace Dixie.FinnEmulator.WebSockets;
@@ -13,14 +10,18 @@ namespace Dixie.FinnEmulator.WebSockets;
 /// One accepted WebSocket on a known session (spec 11 §5.2): a receive loop answers control frames
 /// at once while a single turn worker answers prompts in order, so abort and ping work mid-turn.
 /// </summary>
-public sealed class WsConnection(WebSocket socket, HttpContext context, Session session, WsServices services) : IAsyncDisposable
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "See the fields: nothing to release, and closing must stay safe after the connection ended.")]
+public sealed partial class WsConnection(WebSocket socket, HttpContext context, Session session, WsServices services)
 {
     public const int MaxMessageBytes = 1024 * 1024;
 
+    // Neither is disposed: reset and shutdown may still close a connection that has just ended, and
+    // without timers or wait handles there is nothing to release.
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Channel<string> _prompts = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly string _path = context.Request.Path.Value ?? "/";
+    private readonly WsServices _services = services;
     private CancellationTokenSource? _turn;
     private long _lastClientFrame = Environment.TickCount64;
     private int _closing;
@@ -134,67 +135,6 @@ public sealed class WsConnection(WebSocket socket, HttpContext context, Session 
         }
     }
 
-    private async Task HandleFrameAsync(ReadOnlyMemory<byte> frame)
-    {
-        var captured = frame.Length > LogEntry.CaptureLimit ? frame[..LogEntry.CaptureLimit] : frame;
-        services.Log.Append(new WsFrameEntry(services.Clock.GetUtcNow(), _path, session.Id, captured.ToArray()));
-        using var document = JsonBody.ParseObject(frame);
-        if (document is null)
-        {
-            services.Counters.Increment("WS invalid");
-            await SendAsync(WsFrames.Error("Invalid JSON", recoverable: true));
-            return;
-        }
-        var root = document.RootElement;
-        var type = root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-        if (type is null && root.TryGetProperty("token", out var token))
-        {
-            services.Counters.Increment("WS token");
-            await AuthenticateAsync(token.ValueKind == JsonValueKind.String ? token.GetString() : null);
-            return;
-        }
-        switch (type)
-        {
-            case "prompt":
-                services.Counters.Increment("WS prompt");
-                if (JsonBody.NonBlankString(document, "text") is { } text)
-                {
-                    _prompts.Writer.TryWrite(text);
-                }
-                else
-                {
-                    await SendAsync(WsFrames.Error("Empty prompt", recoverable: true));
-                }
-                break;
-            case "steer":
-                services.Counters.Increment("WS steer");
-                break;
-            case "abort":
-                services.Counters.Increment("WS abort");
-                CancelTurn();
-                break;
-            case "ping":
-                services.Counters.Increment("WS ping");
-                await SendAsync(WsFrames.Pong);
-                break;
-            default:
-                services.Counters.Increment("WS unknown");
-                await SendAsync(WsFrames.Error($"Unknown message type: {type ?? "undefined"}", recoverable: true));
-                break;
-        }
-    }
-
-    private async Task AuthenticateAsync(string? token)
-    {
-        if (services.Bearer.Matches(token))
-        {
-            await SendAsync(WsFrames.Authenticated);
-            return;
-        }
-        await SendAsync(WsFrames.Error("Unauthorized", recoverable: false));
-        await CloseAsync((WebSocketCloseStatus)4001, "Unauthorized");
-    }
-
     private async Task TurnWorkerAsync()
     {
         try
@@ -205,7 +145,7 @@ public sealed class WsConnection(WebSocket socket, HttpContext context, Session 
                 Volatile.Write(ref _turn, turn);
                 try
                 {
-                    await new WsTurn(this, services).RunAsync(text, turn.Token);
+                    await new WsTurn(this, _services).RunAsync(text, turn.Token);
                 }
                 finally
                 {
@@ -233,7 +173,7 @@ public sealed class WsConnection(WebSocket socket, HttpContext context, Session 
 
     private async Task IdleWatchAsync()
     {
-        var idle = TimeSpan.FromSeconds(services.Options.WsIdleSeconds).TotalMilliseconds;
+        var idle = TimeSpan.FromSeconds(_services.Options.WsIdleSeconds).TotalMilliseconds;
         try
         {
             while (!_lifetime.IsCancellationRequested)
@@ -264,12 +204,5 @@ public sealed class WsConnection(WebSocket socket, HttpContext context, Session 
         {
             // The handshake completed.
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _lifetime.CancelAsync();
-        _lifetime.Dispose();
-        _sendLock.Dispose();
     }
 }

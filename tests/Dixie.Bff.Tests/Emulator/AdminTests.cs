@@ -103,17 +103,21 @@ public sealed class AdminTests
         (await finn.GetAsync("/health")).Dispose();
         (await finn.GetAsync("/nowhere")).Dispose();
         (await finn.GetAsync("/api/conviction/0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266/staking")).Dispose();
+        await WebSocketClient.PromptThenAbortAsync(finn);
         await finn.SetFaultAsync("""{"mode":"error"}""");
 
         using (var counters = await finn.GetJsonAsync("/_emulator/counters"))
         {
             var values = counters.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
-            Assert.Equal(1, values["POST /api/sessions"]);
+            Assert.Equal(2, values["POST /api/sessions"]); // one here, one for the WebSocket turn
             Assert.Equal(2, values["POST /api/sessions/{id}/message"]);
             Assert.Equal(1, values["GET /api/sessions/{id}"]);
             Assert.Equal(1, values["GET /health"]);
             Assert.Equal(1, values["404"]);
             Assert.Equal(1, values["GET /api/conviction/{wallet}/staking"]);
+            Assert.Equal(1, values["WS /ws/{id}"]);
+            Assert.Equal(1, values["WS prompt"]);
+            Assert.Equal(1, values["WS abort"]);
         }
 
         Assert.Equal(HttpStatusCode.NoContent, (await finn.Http.PostAsync("/_emulator/reset", null)).StatusCode);

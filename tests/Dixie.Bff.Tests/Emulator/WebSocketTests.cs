@@ -3,13 +3,12 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Dixie.FinnEmulator.Hosting;
+using static Dixie.Bff.Tests.Emulator.FrameAssert;
 
 namespace Dixie.Bff.Tests.Emulator;
 
 public sealed class WebSocketTests
 {
-    private static string TypeOf(JsonElement frame) => frame.GetProperty("type").GetString()!;
-
     [Fact]
     public async Task Websocket_turn_sequence()
     {
@@ -219,62 +218,6 @@ public sealed class WebSocketTests
     }
 
     [Fact]
-    public async Task Websocket_fault_items()
-    {
-        await using var finn = await EmulatorFixture.StartAsync();
-        var id = await finn.CreateSessionAsync();
-
-        await using (var client = await WebSocketClient.ConnectAsync(finn, $"/ws/{id}"))
-        {
-            await client.SendAsync("""{"type":"prompt","text":"drop [[fault:ws-drop]]"}""");
-            Assert.Equal("text_delta", TypeOf(await client.ReceiveJsonAsync()));
-            await Assert.ThrowsAsync<WebSocketException>(() => client.ReceiveAsync());
-        }
-        foreach (var item in new[] { "ws-error", "status=500" })
-        {
-            await using var client = await WebSocketClient.ConnectAsync(finn, $"/ws/{id}");
-            await client.SendAsync($$"""{"type":"prompt","text":"fail [[fault:{{item}}]]"}""");
-            Assert.Equal("text_delta", TypeOf(await client.ReceiveJsonAsync()));
-            AssertError(await client.ReceiveJsonAsync(), "Emulated failure", recoverable: false);
-            Assert.Equal((WebSocketCloseStatus.InternalServerError, "Emulated failure"), await client.ReceiveCloseAsync());
-        }
-        await using (var client = await WebSocketClient.ConnectAsync(finn, $"/ws/{id}"))
-        {
-            var clock = Stopwatch.StartNew();
-            await client.SendAsync("""{"type":"prompt","text":"wait [[fault:delay=300]]"}""");
-            Assert.Equal("text_delta", TypeOf(await client.ReceiveJsonAsync()));
-            Assert.True(clock.ElapsedMilliseconds >= 290, $"{clock.ElapsedMilliseconds} ms");
-
-            await client.ReceiveThroughAsync("agent_end");
-            await client.SendAsync("""{"type":"prompt","text":"paced [[fault:frame-delay=100]]"}""");
-            Assert.Equal("text_delta", TypeOf(await client.ReceiveJsonAsync()));
-            clock.Restart();
-            Assert.Equal("text_delta", TypeOf(await client.ReceiveJsonAsync()));
-            Assert.True(clock.ElapsedMilliseconds >= 90, $"{clock.ElapsedMilliseconds} ms");
-            await client.ReceiveThroughAsync("agent_end");
-
-            await client.SendAsync("""{"type":"prompt","text":"odd [[fault:nonjson]]"}""");
-            Assert.Equal("emulated non-JSON frame", await client.ReceiveAsync());
-            Assert.Equal("text_delta", TypeOf(await client.ReceiveJsonAsync()));
-            await client.ReceiveThroughAsync("agent_end");
-
-            await client.SendAsync("""{"type":"prompt","text":"cut [[fault:close]]"}""");
-            await Assert.ThrowsAsync<WebSocketException>(() => client.ReceiveAsync());
-        }
-
-        Assert.Equal(HttpStatusCode.ServiceUnavailable,
-            await WebSocketClient.RefusedUpgradeAsync(finn, $"/ws/{id}", o => o.SetRequestHeader("X-Emulator-Fault", "status=503")));
-        await finn.SetFaultAsync("""{"mode":"down","path":"/ws/"}""");
-        await WebSocketClient.RefusedUpgradeAsync(finn, $"/ws/{id}");
-        Assert.Equal(HttpStatusCode.OK, (await finn.GetAsync("/health")).StatusCode);
-
-        using var upgrades = await finn.GetJsonAsync("/_emulator/requests?kind=ws_upgrade");
-        var outcomes = upgrades.RootElement.GetProperty("requests").EnumerateArray().Select(e => e.GetProperty("outcome").GetString()).ToList();
-        Assert.Equal("rejected:503", outcomes[^2]);
-        Assert.Equal("aborted", outcomes[^1]);
-    }
-
-    [Fact]
     public async Task Reset_closes_websockets_with_1001()
     {
         await using var finn = await EmulatorFixture.StartAsync();
@@ -284,10 +227,16 @@ public sealed class WebSocketTests
         Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, (await client.ReceiveCloseAsync()).Status);
     }
 
-    private static void AssertError(JsonElement frame, string message, bool recoverable)
+    [Fact]
+    public async Task Shutdown_closes_websockets_with_1001()
     {
-        Assert.Equal("error", TypeOf(frame));
-        Assert.Equal(message, frame.GetProperty("data").GetProperty("message").GetString());
-        Assert.Equal(recoverable, frame.GetProperty("data").GetProperty("recoverable").GetBoolean());
+        var finn = await EmulatorFixture.StartAsync();
+        var id = await finn.CreateSessionAsync();
+        await using var client = await WebSocketClient.ConnectAsync(finn, $"/ws/{id}");
+        var clock = Stopwatch.StartNew();
+        var stopping = finn.DisposeAsync().AsTask();
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, (await client.ReceiveCloseAsync()).Status);
+        await stopping;
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"{clock.ElapsedMilliseconds} ms");
     }
 }
