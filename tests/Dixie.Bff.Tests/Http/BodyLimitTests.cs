@@ -26,16 +26,16 @@ public sealed class BodyLimitTests(PipelineHostFixture fixture) : IClassFixture<
         await ErrorAssert.IsErrorAsync(response, HttpStatusCode.RequestEntityTooLarge, "payload_too_large", "Body exceeds 102400 bytes");
     }
 
-    [Fact]
-    public async Task Body_of_exactly_the_limit_reaches_the_handler()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Body_of_exactly_the_limit_reaches_the_handler(bool chunked)
     {
-        foreach (var content in new HttpContent[] { new ByteArrayContent(new byte[102_400]), new ChunkedContent(new byte[102_400]) })
-        {
-            var response = await Client.PostAsync("/api/test/raw", content);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-            Assert.Equal(102_400, body.GetProperty("length").GetInt64());
-        }
+        HttpContent content = chunked ? new ChunkedContent(new byte[102_400]) : new ByteArrayContent(new byte[102_400]);
+        var response = await Client.PostAsync("/api/test/raw", content);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(102_400, body.GetProperty("length").GetInt64());
     }
 
     [Fact]

@@ -33,8 +33,16 @@ public sealed class DixieHost : IAsyncDisposable
         BaseUrl = baseUrl;
         Logs = logs;
         Environment = environment;
-        Client = new HttpClient { BaseAddress = baseUrl };
+        Client = CreateClient(baseUrl);
     }
+
+    /// <summary>
+    /// A client that behaves like an external caller: the service's tracer provider listens to
+    /// HttpClient activity in this process, and an in-process client would otherwise overwrite the
+    /// traceparent a test sends with its own.
+    /// </summary>
+    public static HttpClient CreateClient(Uri baseUrl) =>
+        new(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = baseUrl };
 
     public WebApplication App { get; }
     public Uri BaseUrl { get; }

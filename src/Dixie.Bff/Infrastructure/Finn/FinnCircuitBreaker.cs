@@ -30,7 +30,7 @@ public sealed partial class FinnCircuitBreaker
                 SamplingDuration = TimeSpan.FromSeconds(30),
                 BreakDuration = TimeSpan.FromSeconds(10),
                 StateProvider = _state,
-                ShouldHandle = new PredicateBuilder().Handle<FinnCallException>().Handle<TimeoutRejectedException>(),
+                ShouldHandle = args => ValueTask.FromResult(CountOutcome(args.Outcome.Exception)),
                 OnOpened = _ => Transition("open"),
                 OnHalfOpened = _ => Transition("half-open"),
                 OnClosed = _ => Transition("closed"),
@@ -61,9 +61,7 @@ public sealed partial class FinnCircuitBreaker
         context.Properties.Set(TimeoutKey, timeout);
         try
         {
-            var result = await Pipeline.ExecuteAsync(static (ctx, c) => c(ctx.CancellationToken), context, call);
-            Interlocked.Exchange(ref _consecutiveFailures, 0);
-            return result;
+            return await Pipeline.ExecuteAsync(static (ctx, c) => c(ctx.CancellationToken), context, call);
         }
         catch (BrokenCircuitException open)
         {
@@ -71,18 +69,24 @@ public sealed partial class FinnCircuitBreaker
         }
         catch (TimeoutRejectedException timeoutEx)
         {
-            Interlocked.Increment(ref _consecutiveFailures);
             throw new FinnCallException(FinnFailureKind.Timeout, inner: timeoutEx);
-        }
-        catch (FinnCallException)
-        {
-            Interlocked.Increment(ref _consecutiveFailures);
-            throw;
         }
         finally
         {
             ResilienceContextPool.Shared.Return(context);
         }
+    }
+
+    /// <summary>
+    /// Decides what the breaker records, and keeps the failures-since-last-success count that the
+    /// transition log reports; it runs before the breaker acts, so an opening sees all five.
+    /// </summary>
+    private bool CountOutcome(Exception? exception)
+    {
+        var isFailure = exception is FinnCallException or TimeoutRejectedException;
+        if (isFailure) Interlocked.Increment(ref _consecutiveFailures);
+        else if (exception is null) Interlocked.Exchange(ref _consecutiveFailures, 0);
+        return isFailure;
     }
 
     private ValueTask Transition(string to)

@@ -27,9 +27,10 @@ public sealed class BodySizeLimitMiddleware(RequestDelegate next)
         else if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {
             request.Body = new LimitedRequestStream(request.Body, limit);
-            // Kestrel stays a second line one byte behind ours: its exception is an IOException that
-            // framework body readers swallow, so ours must be the one that fires.
-            kestrelLimit = limit + 1;
+            // Ours must be the one that fires: Kestrel's is an IOException that framework body
+            // readers swallow, and it counts buffered bytes not yet handed out. Kestrel stays a
+            // second line well behind ours.
+            kestrelLimit = limit * 2;
         }
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
             sizeFeature.MaxRequestBodySize = kestrelLimit;
