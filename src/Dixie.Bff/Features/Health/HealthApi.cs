@@ -14,11 +14,11 @@ public static class HealthApi
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
         app.MapGet("/", () => TypedResults.Json(
-            new ServiceBanner("dixie-bff", "running", DixieTelemetry.Version), DixieJson.Default.ServiceBanner));
+            new ServiceBanner("dixie-bff", "running", DixieTelemetry.Version), DixieJson.Wire.ServiceBanner));
 
         app.MapMethods("/api/health", [HttpMethods.Get, HttpMethods.Head], GetHealthAsync);
 
-        app.MapGet("/healthz/live", () => TypedResults.Json(new LiveResponse("ok"), DixieJson.Default.LiveResponse));
+        app.MapGet("/healthz/live", () => TypedResults.Json(new LiveResponse("ok"), DixieJson.Wire.LiveResponse));
         app.MapGet("/healthz/ready", GetReadinessAsync);
         return app;
     }
@@ -53,7 +53,7 @@ public static class HealthApi
             Governance = governors.Summary(),
             Timestamp = IsoTime.Format(time.GetUtcNow()),
         };
-        return TypedResults.Json(report, DixieJson.Default.HealthReport);
+        return TypedResults.Json(report, DixieJson.Wire.HealthReport);
     }
 
     /// <summary>First matching row wins (spec 03 §3.3); not_configured entries never count.</summary>
@@ -76,10 +76,10 @@ public static class HealthApi
         if (!startup.IsMigrated) return NotReady("Migrations have not completed", "migrations_pending");
         var probe = await postgres.ProbeAsync(cancellationToken);
         if (probe.Status != ProbeResult.Healthy) return NotReady("PostgreSQL unreachable", "database_unreachable");
-        return TypedResults.Json(new ReadyResponse("ready"), DixieJson.Default.ReadyResponse);
+        return TypedResults.Json(new ReadyResponse("ready"), DixieJson.Wire.ReadyResponse);
     }
 
     private static JsonHttpResult<NotReadyError> NotReady(string message, string reason) =>
-        TypedResults.Json(new NotReadyError("not_ready", message, reason), DixieJson.Default.NotReadyError,
+        TypedResults.Json(new NotReadyError("not_ready", message, reason), DixieJson.Wire.NotReadyError,
             statusCode: StatusCodes.Status503ServiceUnavailable);
 }

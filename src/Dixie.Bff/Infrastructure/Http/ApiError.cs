@@ -20,7 +20,7 @@ public sealed record NotReadyError(string Error, string Message,
 public static class ApiErrors
 {
     public static JsonHttpResult<ApiError> Result(int status, string error, string message) =>
-        TypedResults.Json(new ApiError(error, message), DixieJson.Default.ApiError, statusCode: status);
+        TypedResults.Json(new ApiError(error, message), DixieJson.Wire.ApiError, statusCode: status);
 
     /// <summary>Writes an error directly (middleware that short-circuits before endpoints).</summary>
     public static Task WriteAsync(HttpContext context, int status, string error, string message) =>
@@ -31,9 +31,9 @@ public static class ApiErrors
         context.Response.StatusCode = status;
         return body switch
         {
-            InternalServerError e => context.Response.WriteAsJsonAsync(e, DixieJson.Default.InternalServerError, JsonContentType),
-            NotReadyError e => context.Response.WriteAsJsonAsync(e, DixieJson.Default.NotReadyError, JsonContentType),
-            _ => context.Response.WriteAsJsonAsync(body, DixieJson.Default.ApiError, JsonContentType),
+            InternalServerError e => context.Response.WriteAsJsonAsync(e, DixieJson.Wire.InternalServerError, JsonContentType),
+            NotReadyError e => context.Response.WriteAsJsonAsync(e, DixieJson.Wire.NotReadyError, JsonContentType),
+            _ => context.Response.WriteAsJsonAsync(body, DixieJson.Wire.ApiError, JsonContentType),
         };
     }
 

@@ -19,4 +19,18 @@ namespace Dixie.Bff.Infrastructure.Http;
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(LiveResponse))]
 [JsonSerializable(typeof(ReadyResponse))]
-public sealed partial class DixieJson : JsonSerializerContext;
+public sealed partial class DixieJson : JsonSerializerContext
+{
+    /// <summary>
+    /// The context responses use: like <see cref="Default"/>, but text such as the `+` of a build
+    /// version stays readable instead of becoming `\u002B` (the bodies are JSON, never HTML).
+    /// </summary>
+    public static DixieJson Wire { get; } = new(new System.Text.Json.JsonSerializerOptions
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow,
+        AllowTrailingCommas = false,
+        MaxDepth = 32,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}
