@@ -33,8 +33,9 @@ async Task<int> ServeAsync()
     }
     var app = DixieApp.CreateBuilder(config, result.Warnings, args).Build();
     DixieApp.Configure(app);
+    var startup = app.Services.GetRequiredService<StartupState>();
     await app.RunAsync();
-    return app.Services.GetRequiredService<StartupState>().ExitCode;
+    return startup.ExitCode;
 }
 
 async Task<int> RunDatabaseCommandAsync(string[] rest)
