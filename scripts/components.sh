@@ -8,7 +8,7 @@ wait_until() {
   local name=$1 pid=$2 seconds=$3 deadline; shift 3
   deadline=$((SECONDS + seconds))
   until "$@"; do
-    if ! kill -0 "$pid" 2>/dev/null; then
+    if ! alive "$pid"; then
       say "error: $name exited during startup" >&2
       log_tail "$name" >&2
       exit 1
@@ -69,7 +69,7 @@ postgres_pid() {
   local pid_file=$DEV_DIR/postgres/data/postmaster.pid pid
   [[ -f $pid_file ]] || return 1
   pid=$(head -n 1 "$pid_file")
-  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && grep -q postgres "/proc/$pid/cmdline" 2>/dev/null || return 1
+  [[ $pid =~ ^[0-9]+$ ]] && alive "$pid" && grep -q postgres "/proc/$pid/cmdline" 2>/dev/null || return 1
   printf '%s\n' "$pid"
 }
 

@@ -100,7 +100,7 @@ running_pid() {
   local name=$1 marker=$2 pid
   [[ -f $PID_DIR/$name.pid ]] || return 1
   pid=$(<"$PID_DIR/$name.pid")
-  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  [[ $pid =~ ^[0-9]+$ ]] && alive "$pid" || return 1
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$marker" || return 1
   printf '%s\n' "$pid"
 }
@@ -114,12 +114,21 @@ start_detached() {
   printf '%s\n' "$!" >"$PID_DIR/$name.pid"
 }
 
+# A process that exited but was not reaped yet (its parent is init, which may take a while) counts
+# as gone.
+alive() {
+  local state
+  kill -0 "$1" 2>/dev/null || return 1
+  state=$(sed -E 's/^.*\) ([A-Za-z]).*$/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
+  [[ $state != Z ]]
+}
+
 # Sends SIGTERM, waits up to $3 seconds, then SIGKILL.
 stop_pid() {
   local name=$1 pid=$2 grace=${3:-15} waited=0
   kill -TERM "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null && ((waited < grace * 10)); do sleep 0.1; waited=$((waited + 1)); done
-  if kill -0 "$pid" 2>/dev/null; then
+  while alive "$pid" && ((waited < grace * 10)); do sleep 0.1; waited=$((waited + 1)); done
+  if alive "$pid"; then
     say "  $name did not stop within ${grace}s; killing it"
     kill -KILL "$pid" 2>/dev/null || true
   fi
