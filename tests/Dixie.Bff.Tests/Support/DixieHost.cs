@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Trace;
 
 namespace Dixie.Bff.Tests.Support;
 
@@ -19,6 +20,8 @@ public sealed record DixieHostOptions
     public Action<IEndpointRouteBuilder>? MapExtra { get; init; }
     public Action<IServiceCollection>? ConfigureServices { get; init; }
     public bool WaitUntilMigrated { get; init; } = true;
+    /// <summary>When set, every span the host's tracer provider ends is added here (after sanitising).</summary>
+    public List<System.Diagnostics.Activity>? ExportedSpans { get; init; }
 }
 
 /// <summary>
@@ -63,6 +66,8 @@ public sealed class DixieHost : IAsyncDisposable
         var logs = new LogCapture();
         builder.Logging.ClearProviders().AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Dixie", config.Http.LogLevel);
+        if (options.ExportedSpans is { } spans)
+            builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
         options.ConfigureServices?.Invoke(builder.Services);
         var app = builder.Build();
         DixieApp.Configure(app, options.MapExtra);

@@ -30,5 +30,12 @@ public sealed class EmulatorAdmin(string baseUrl)
         return counters.TryGetProperty(key, out var value) ? value.GetInt32() : 0;
     }
 
+    /// <summary>The recorded HTTP requests whose path starts with the prefix, oldest first.</summary>
+    public async Task<IReadOnlyList<JsonElement>> RequestsAsync(string pathPrefix)
+    {
+        var body = JsonDocument.Parse(await _http.GetStringAsync($"_emulator/requests?kind=http&path={Uri.EscapeDataString(pathPrefix)}")).RootElement;
+        return [.. body.GetProperty("requests").EnumerateArray()];
+    }
+
     public async Task ResetAsync() => (await _http.PostAsync("_emulator/reset", null)).EnsureSuccessStatusCode();
 }

@@ -81,8 +81,8 @@ public sealed partial class FinnClient(HttpClient http, FinnCircuitBreaker break
         finally
         {
             var elapsed = Stopwatch.GetElapsedTime(started);
-            activity?.SetTag("latency_ms", (long)elapsed.TotalMilliseconds);
-            activity?.SetTag("circuit_state", breaker.State);
+            SpanSanitizer.SetSanitized(activity, "latency_ms", (long)elapsed.TotalMilliseconds);
+            SpanSanitizer.SetSanitized(activity, "circuit_state", breaker.State);
             FinnMetrics.RequestDuration.Record(elapsed.TotalSeconds,
                 new KeyValuePair<string, object?>("operation", operation.Name), new KeyValuePair<string, object?>("outcome", outcome));
         }

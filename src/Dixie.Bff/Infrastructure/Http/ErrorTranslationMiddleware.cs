@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.Json;
 using Dixie.Bff.Infrastructure.Logging;
+using Dixie.Bff.Infrastructure.Telemetry;
 using Microsoft.AspNetCore.WebUtilities;
 using Npgsql;
 
@@ -66,7 +67,7 @@ public sealed partial class ErrorTranslationMiddleware(RequestDelegate next, ILo
             return;
         }
         LogUnhandled(ex, context);
-        Activity.Current?.SetStatus(ActivityStatusCode.Error, Redaction.Redact(ex.Message));
+        SpanSanitizer.RecordSanitizedException(Activity.Current, ex);
         await ApiErrors.WriteAsync(context, StatusCodes.Status500InternalServerError,
             new InternalServerError("internal_error", "Internal server error", context.TraceIdentifier));
     }

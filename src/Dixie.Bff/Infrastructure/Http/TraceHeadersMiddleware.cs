@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Dixie.Bff.Infrastructure.Telemetry;
 
 namespace Dixie.Bff.Infrastructure.Http;
 
@@ -10,9 +11,10 @@ public sealed class TraceHeadersMiddleware(RequestDelegate next)
 {
     public const string RequestSpanName = "dixie.request";
 
-    public Task InvokeAsync(HttpContext context)
+    public async Task InvokeAsync(HttpContext context)
     {
-        if (Activity.Current is { } activity)
+        var activity = Activity.Current;
+        if (activity is not null)
         {
             activity.DisplayName = RequestSpanName;
             context.Response.OnStarting(static state =>
@@ -27,6 +29,20 @@ public sealed class TraceHeadersMiddleware(RequestDelegate next)
                 return Task.CompletedTask;
             }, (context, activity));
         }
-        return next(context);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            if (activity is { IsAllDataRequested: true })
+            {
+                SpanSanitizer.SetSanitized(activity, "method", context.Request.Method);
+                SpanSanitizer.SetSanitized(activity, "url", context.Request.Path.Value);
+                SpanSanitizer.SetSanitized(activity, "status_code", context.Response.StatusCode);
+                SpanSanitizer.SetSanitized(activity, "duration_ms", Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3));
+            }
+        }
     }
 }

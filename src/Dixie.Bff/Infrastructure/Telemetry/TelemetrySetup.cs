@@ -26,6 +26,8 @@ public static class TelemetrySetup
             .WithTracing(tracing =>
             {
                 tracing.SetSampler(new ParentBasedSampler(new AlwaysOnSampler()))
+                    // Registered before any exporter, so nothing leaves unsanitised.
+                    .AddProcessor(new DixieSpanProcessor())
                     .AddSource(DixieTelemetry.Name)
                     .AddAspNetCoreInstrumentation(options =>
                     {
