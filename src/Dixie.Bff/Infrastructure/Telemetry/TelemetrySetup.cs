@@ -25,7 +25,7 @@ public static class TelemetrySetup
             })
             .WithTracing(tracing =>
             {
-                tracing.SetSampler(new ParentBasedSampler(new AlwaysOnSampler()))
+                tracing.SetSampler(SamplerChoice.From(telemetry.TracesSampler, telemetry.TracesSamplerArg))
                     // Registered before any exporter, so nothing leaves unsanitised.
                     .AddProcessor(new DixieSpanProcessor())
                     .AddSource(DixieTelemetry.Name)
