@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Dixie.Bff.Infrastructure;
 using Dixie.Bff.Infrastructure.Logging;
 using Dixie.Bff.Infrastructure.Nats;
+using Dixie.Bff.Tests.Infrastructure;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
@@ -13,16 +14,16 @@ public sealed class NatsConnectionTests
     private static Task<MessagingHost> StartAsync(int port) =>
         MessagingHost.StartAsync(MessagingConfig.Create(natsUrl: $"nats://127.0.0.1:{port}"), (services, config) => services.AddNats(config));
 
-    private static async Task<StreamConfig> StreamConfigAsync(LocalServer server)
+    private static async Task<StreamConfig> StreamConfigAsync(NatsServer server)
     {
-        await using var connection = new NatsConnection(new NatsOpts { Url = $"nats://127.0.0.1:{server.Port}" });
+        await using var connection = new NatsConnection(new NatsOpts { Url = server.Url });
         var stream = await new NatsJSContext(connection).GetStreamAsync(SignalStream.Name);
         return stream.Info.Config;
     }
 
-    private static async Task PreCreateStreamAsync(LocalServer server, StreamConfig config)
+    private static async Task PreCreateStreamAsync(NatsServer server, StreamConfig config)
     {
-        await using var connection = new NatsConnection(new NatsOpts { Url = $"nats://127.0.0.1:{server.Port}" });
+        await using var connection = new NatsConnection(new NatsOpts { Url = server.Url });
         await new NatsJSContext(connection).CreateStreamAsync(config);
     }
 
@@ -32,7 +33,7 @@ public sealed class NatsConnectionTests
     [Fact]
     public async Task Stream_is_created_with_the_documented_config()
     {
-        await using var server = await LocalServer.Nats().StartAsync();
+        await using var server = await NatsServer.StartAsync();
         await using var host = await StartAsync(server.Port);
         var status = host.Get<NatsStatus>();
 
@@ -58,7 +59,7 @@ public sealed class NatsConnectionTests
     [Fact]
     public async Task Stream_with_different_limits_is_updated()
     {
-        await using var server = await LocalServer.Nats().StartAsync();
+        await using var server = await NatsServer.StartAsync();
         await PreCreateStreamAsync(server, SignalStream.Desired(1) with
         {
             MaxMsgs = 10,
@@ -81,7 +82,7 @@ public sealed class NatsConnectionTests
     [Fact]
     public async Task Stream_whose_storage_cannot_change_is_a_mismatch_but_still_used()
     {
-        await using var server = await LocalServer.Nats().StartAsync();
+        await using var server = await NatsServer.StartAsync();
         await PreCreateStreamAsync(server, SignalStream.Desired(1) with
         {
             Storage = StreamConfigStorage.Memory,
@@ -101,8 +102,9 @@ public sealed class NatsConnectionTests
     [Fact]
     public async Task Late_nats_is_connected_without_restart()
     {
-        var server = LocalServer.Nats();
-        await using var _ = server;
+        // Started once and stopped, so the port is known and nothing listens on it yet.
+        await using var server = await NatsServer.StartAsync();
+        await server.StopAsync();
         var stopwatch = Stopwatch.StartNew();
         await using var host = await StartAsync(server.Port);
         var status = host.Get<NatsStatus>();
@@ -112,7 +114,7 @@ public sealed class NatsConnectionTests
         Assert.Equal("NATS not connected", (await status.ProbeAsync(CancellationToken.None)).Error);
 
         await Task.Delay(TimeSpan.FromSeconds(3));
-        await server.StartAsync();
+        await server.StartAgainAsync();
         await status.WaitUntilReadyAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
 
         var failed = host.Logs.Event(LogEvents.NatsConnectFailed).Single();
@@ -123,7 +125,7 @@ public sealed class NatsConnectionTests
     [Fact]
     public async Task Nats_without_jetstream_stays_connected_and_reports_jetstream_unavailable()
     {
-        await using var server = await LocalServer.Nats(jetStream: false).StartAsync();
+        await using var server = await NatsServer.StartAsync(jetStream: false);
         await using var host = await StartAsync(server.Port);
         var status = host.Get<NatsStatus>();
 
@@ -139,7 +141,7 @@ public sealed class NatsConnectionTests
     [Fact]
     public async Task Stopped_nats_is_not_connected_at_once_and_is_ready_again_after_restart()
     {
-        await using var server = await LocalServer.Nats().StartAsync();
+        await using var server = await NatsServer.StartAsync();
         await using var host = await StartAsync(server.Port);
         var status = host.Get<NatsStatus>();
         await status.WaitUntilReadyAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
@@ -158,7 +160,7 @@ public sealed class NatsConnectionTests
         Assert.False(status.WaitUntilReadyAsync(CancellationToken.None).IsCompleted);
         await host.Logs.WaitForAsync(LogEvents.NatsDisconnected);
 
-        await server.StartAsync();
+        await server.StartAgainAsync();
         await status.WaitUntilReadyAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
         Assert.Equal(2, host.Logs.Event(LogEvents.NatsConnected).Count);
         Assert.Equal(ProbeResult.Healthy, (await status.ProbeAsync(CancellationToken.None)).Status);
@@ -167,7 +169,7 @@ public sealed class NatsConnectionTests
     [Fact]
     public async Task Hung_nats_times_out_within_the_probe_timeout()
     {
-        await using var server = await LocalServer.Nats().StartAsync();
+        await using var server = await NatsServer.StartAsync();
         await using var host = await StartAsync(server.Port);
         var status = host.Get<NatsStatus>();
         await status.WaitUntilReadyAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Dixie.Bff.Infrastructure;
 using Dixie.Bff.Infrastructure.Logging;
 using Dixie.Bff.Infrastructure.Redis;
+using Dixie.Bff.Tests.Infrastructure;
 using StackExchange.Redis;
 
 namespace Dixie.Bff.Tests.Messaging;
@@ -21,7 +22,7 @@ public sealed class RedisConnectionTests
     [Fact]
     public async Task Probe_is_healthy_when_redis_answers()
     {
-        await using var server = await LocalServer.Redis().StartAsync();
+        await using var server = await RedisServer.StartAsync();
         await using var host = await StartAsync(server.Port);
         var redis = await ConnectedAsync(host);
 
@@ -38,7 +39,7 @@ public sealed class RedisConnectionTests
     [Fact]
     public async Task Stopped_redis_is_unreachable_at_once_and_recovers_after_restart()
     {
-        await using var server = await LocalServer.Redis().StartAsync();
+        await using var server = await RedisServer.StartAsync();
         await using var host = await StartAsync(server.Port);
         var redis = await ConnectedAsync(host);
 
@@ -54,7 +55,7 @@ public sealed class RedisConnectionTests
         Assert.False(string.IsNullOrEmpty(unavailable.Fields["ErrorClass"] as string));
         await host.Logs.WaitForAsync(LogEvents.HealthProbeFailed);
 
-        await server.StartAsync();
+        await server.StartAgainAsync();
         await WaitUntilAsync(() => redis.IsConnected, TimeSpan.FromSeconds(15));
         var up = await redis.ProbeAsync(CancellationToken.None);
 
@@ -67,7 +68,7 @@ public sealed class RedisConnectionTests
     [Fact]
     public async Task Hung_redis_times_out_within_the_probe_timeout()
     {
-        await using var server = await LocalServer.Redis().StartAsync();
+        await using var server = await RedisServer.StartAsync();
         await using var host = await StartAsync(server.Port);
         var redis = await ConnectedAsync(host);
 
@@ -115,7 +116,7 @@ public sealed class RedisConnectionTests
     [Fact]
     public async Task Keys_and_channels_carry_the_environment_prefix()
     {
-        await using var server = await LocalServer.Redis().StartAsync();
+        await using var server = await RedisServer.StartAsync();
         await using var host = await StartAsync(server.Port, prefix: "t1:");
         var redis = await ConnectedAsync(host);
         await using var raw = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{server.Port}");
@@ -136,7 +137,7 @@ public sealed class RedisConnectionTests
     [Fact]
     public async Task Eviction_policy_other_than_noeviction_is_logged()
     {
-        await using var server = await LocalServer.Redis(maxMemoryPolicy: "allkeys-lru").StartAsync();
+        await using var server = await RedisServer.StartAsync(maxMemoryPolicy: "allkeys-lru");
         await using var host = await StartAsync(server.Port);
         await ConnectedAsync(host);
 
