@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Dixie.Bff.Data;
 using Dixie.Bff.Infrastructure.Logging;
+using Dixie.Bff.Tests.Support;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -17,7 +18,7 @@ public sealed class MigrationLockTests : IAsyncLifetime
         """;
 
     private TestDatabase _database = null!;
-    private readonly CapturedLogs _logs = new();
+    private readonly LogCapture _logs = new();
 
     public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync();
 
@@ -50,8 +51,8 @@ public sealed class MigrationLockTests : IAsyncLifetime
         Assert.InRange(elapsed, TimeSpan.FromSeconds(1.8), TimeSpan.FromSeconds(10));
         var waiting = Assert.Single(_logs.Events(LogEvents.MigrationLockWaiting));
         Assert.Equal(LogLevel.Information, waiting.Level);
-        Assert.Equal(foreign.ProcessID, waiting["HolderPid"]);
-        Assert.Equal("dixie-test", waiting["HolderApplication"]);
+        Assert.Equal(foreign.ProcessID, waiting.Int("holder_pid"));
+        Assert.Equal("dixie-test", waiting.String("holder_application"));
 
         var timeout = Assert.Single(_logs.Events(LogEvents.MigrationLockTimeout));
         Assert.Equal(LogLevel.Critical, timeout.Level);
@@ -97,7 +98,7 @@ public sealed class MigrationLockTests : IAsyncLifetime
         Assert.Null(await _database.ScalarAsync<string>("SELECT to_regclass('killed_midway')::text"));
         Assert.DoesNotContain("099_killed_midway.sql", await MigrationTestSupport.RecordedAsync(_database));
         // The next start finishes the job.
-        var report = await MigrationTestSupport.MigrateAsync(_database, new CapturedLogs());
+        var report = await MigrationTestSupport.MigrateAsync(_database, new LogCapture());
         Assert.Empty(report.Applied);
     }
 

@@ -49,11 +49,11 @@ public sealed class NatsConnectionTests
         Assert.Equal(StreamConfigStorage.File, config.Storage);
         Assert.Equal(1, config.NumReplicas);
         Assert.Equal(TimeSpan.FromMinutes(2), config.DuplicateWindow);
-        Assert.Equal(SignalStream.Name, host.Logs.Event(LogEvents.NatsStreamCreated).Single().Fields["Stream"]);
-        var connected = host.Logs.Event(LogEvents.NatsConnected).Single();
-        Assert.Equal($"nats://127.0.0.1:{server.Port}", connected.Fields["Server"]);
-        Assert.Equal(true, connected.Fields["JetStream"]);
-        Assert.False(string.IsNullOrEmpty(connected.Fields["ServerVersion"] as string));
+        Assert.Equal(SignalStream.Name, host.Logs.Events(LogEvents.NatsStreamCreated).Single().String("stream"));
+        var connected = host.Logs.Events(LogEvents.NatsConnected).Single();
+        Assert.Equal($"nats://127.0.0.1:{server.Port}", connected.String("server"));
+        Assert.True(connected.Bool("jet_stream"));
+        Assert.False(string.IsNullOrEmpty(connected.String("server_version")));
     }
 
     [Fact]
@@ -74,9 +74,9 @@ public sealed class NatsConnectionTests
         Assert.Equal(100_000, config.MaxMsgs);
         Assert.Equal(TimeSpan.FromDays(7), config.MaxAge);
         Assert.Equal(TimeSpan.FromMinutes(2), config.DuplicateWindow);
-        var updated = host.Logs.Event(LogEvents.NatsStreamUpdated).Single();
-        Assert.Equal("max_msgs,max_age,duplicate_window", updated.Fields["Changed"]);
-        Assert.Empty(host.Logs.Event(LogEvents.NatsStreamCreated));
+        var updated = host.Logs.Events(LogEvents.NatsStreamUpdated).Single();
+        Assert.Equal("max_msgs,max_age,duplicate_window", updated.String("changed"));
+        Assert.Empty(host.Logs.Events(LogEvents.NatsStreamCreated));
     }
 
     [Fact]
@@ -95,8 +95,8 @@ public sealed class NatsConnectionTests
 
         Assert.Equal(StreamConfigStorage.Memory, config.Storage);
         Assert.Equal(TimeSpan.FromDays(7), config.MaxAge);
-        Assert.Equal("storage", host.Logs.Event(LogEvents.NatsStreamMismatch).Single().Fields["Fields"]);
-        Assert.Equal("max_age", host.Logs.Event(LogEvents.NatsStreamUpdated).Single().Fields["Changed"]);
+        Assert.Equal("storage", host.Logs.Events(LogEvents.NatsStreamMismatch).Single().String("fields"));
+        Assert.Equal("max_age", host.Logs.Events(LogEvents.NatsStreamUpdated).Single().String("changed"));
     }
 
     [Fact]
@@ -117,8 +117,8 @@ public sealed class NatsConnectionTests
         await server.StartAgainAsync();
         await status.WaitUntilReadyAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
 
-        var failed = host.Logs.Event(LogEvents.NatsConnectFailed).Single();
-        Assert.True((int)failed.Fields["Attempts"]! >= 1);
+        var failed = host.Logs.Events(LogEvents.NatsConnectFailed).Single();
+        Assert.True(failed.Int("attempts") >= 1);
         Assert.Equal(ProbeResult.Healthy, (await status.ProbeAsync(CancellationToken.None)).Status);
     }
 
@@ -135,7 +135,7 @@ public sealed class NatsConnectionTests
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, error.Level);
         Assert.Equal(NatsState.Connected, status.State);
         Assert.Equal(new ProbeResult(ProbeResult.Unreachable, result.LatencyMs, "JetStream unavailable"), result);
-        Assert.Equal(false, host.Logs.Event(LogEvents.NatsConnected).Single().Fields["JetStream"]);
+        Assert.False(host.Logs.Events(LogEvents.NatsConnected).Single().Bool("jet_stream"));
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public sealed class NatsConnectionTests
 
         await server.StartAgainAsync();
         await status.WaitUntilReadyAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
-        Assert.Equal(2, host.Logs.Event(LogEvents.NatsConnected).Count);
+        Assert.Equal(2, host.Logs.Events(LogEvents.NatsConnected).Count);
         Assert.Equal(ProbeResult.Healthy, (await status.ProbeAsync(CancellationToken.None)).Status);
     }
 

@@ -32,8 +32,8 @@ public sealed class RedisConnectionTests
         Assert.NotNull(result.LatencyMs);
         Assert.Null(result.Error);
         Assert.True(redis.IsConnected);
-        Assert.Single(host.Logs.Event(LogEvents.RedisConnected));
-        Assert.Empty(host.Logs.Event(LogEvents.RedisEvictionPolicy));
+        Assert.Single(host.Logs.Events(LogEvents.RedisConnected));
+        Assert.Empty(host.Logs.Events(LogEvents.RedisEvictionPolicy));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class RedisConnectionTests
         Assert.Equal(new ProbeResult(ProbeResult.Unreachable, down.LatencyMs, "Redis connection failed"), down);
         Assert.True(stopwatch.Elapsed < TimeSpan.FromMilliseconds(500), $"took {stopwatch.Elapsed}");
         var unavailable = await host.Logs.WaitForAsync(LogEvents.RedisUnavailable);
-        Assert.False(string.IsNullOrEmpty(unavailable.Fields["ErrorClass"] as string));
+        Assert.False(string.IsNullOrEmpty(unavailable.String("error_class")));
         await host.Logs.WaitForAsync(LogEvents.HealthProbeFailed);
 
         await server.StartAgainAsync();
@@ -61,8 +61,8 @@ public sealed class RedisConnectionTests
 
         Assert.Equal(ProbeResult.Healthy, up.Status);
         await host.Logs.WaitForAsync(LogEvents.RedisRestored);
-        Assert.Single(host.Logs.Event(LogEvents.RedisUnavailable));
-        Assert.Single(host.Logs.Event(LogEvents.RedisConnected));
+        Assert.Single(host.Logs.Events(LogEvents.RedisUnavailable));
+        Assert.Single(host.Logs.Events(LogEvents.RedisConnected));
     }
 
     [Fact]
@@ -143,7 +143,7 @@ public sealed class RedisConnectionTests
 
         var warning = await host.Logs.WaitForAsync(LogEvents.RedisEvictionPolicy);
 
-        Assert.Equal("allkeys-lru", warning.Fields["Policy"]);
+        Assert.Equal("allkeys-lru", warning.String("policy"));
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
     }
 
