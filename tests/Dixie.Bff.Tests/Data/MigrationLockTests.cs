@@ -30,7 +30,7 @@ public sealed class MigrationLockTests : IAsyncLifetime
         var slow = new MigrationFile("099_slow.sql", "-- slow: keeps the runner busy while the test looks at pg_locks.\nSELECT pg_sleep(2);\n"u8.ToArray());
         var migrating = MigrationTestSupport.MigrateAsync(_database, _logs, MigrationTestSupport.FastOptions(extraFiles: [slow]));
 
-        var holder = await PollAsync(() => _database.ColumnAsync(LockRowSql), rows => rows.Count > 0);
+        var holder = await Eventually.ValueAsync(() => _database.ColumnAsync(LockRowSql), rows => rows.Count > 0);
         Assert.Equal(["dixie-bff"], holder);
 
         await migrating;
@@ -71,7 +71,7 @@ public sealed class MigrationLockTests : IAsyncLifetime
         await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(-420369755)", foreign)) await take.ExecuteScalarAsync();
 
         var migrating = MigrationTestSupport.MigrateAsync(_database, _logs, MigrationTestSupport.FastOptions(lockTimeout: TimeSpan.FromSeconds(20)));
-        await PollAsync(() => Task.FromResult(_logs.Events(LogEvents.MigrationLockWaiting)), events => events.Count > 0);
+        await _logs.WaitForAsync(LogEvents.MigrationLockWaiting);
         await foreign.DisposeAsync();
         var report = await migrating;
 
@@ -89,7 +89,7 @@ public sealed class MigrationLockTests : IAsyncLifetime
             """u8.ToArray());
         var migrating = MigrationTestSupport.MigrateAsync(_database, _logs, MigrationTestSupport.FastOptions(extraFiles: [slow]));
 
-        await PollAsync(() => _database.ColumnAsync("SELECT pid::text FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database()"), rows => rows.Count > 0);
+        await Eventually.ValueAsync(() => _database.ColumnAsync("SELECT pid::text FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database()"), rows => rows.Count > 0);
         await _database.ExecuteAsync("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database()");
 
         var ex = await Assert.ThrowsAsync<DatabaseStartupException>(() => migrating);
@@ -100,16 +100,5 @@ public sealed class MigrationLockTests : IAsyncLifetime
         // The next start finishes the job.
         var report = await MigrationTestSupport.MigrateAsync(_database, new LogCapture());
         Assert.Empty(report.Applied);
-    }
-
-    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10;
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || Stopwatch.GetTimestamp() > deadline) return value;
-            await Task.Delay(50);
-        }
     }
 }

@@ -3,6 +3,7 @@ using Dixie.Bff.Infrastructure;
 using Dixie.Bff.Infrastructure.Logging;
 using Dixie.Bff.Infrastructure.Nats;
 using Dixie.Bff.Tests.Infrastructure;
+using Dixie.Bff.Tests.Support;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
@@ -26,9 +27,6 @@ public sealed class NatsConnectionTests
         await using var connection = new NatsConnection(new NatsOpts { Url = server.Url });
         await new NatsJSContext(connection).CreateStreamAsync(config);
     }
-
-    private static async Task WaitForStateAsync(NatsStatus status, NatsState state, TimeSpan? timeout = null) =>
-        await RedisConnectionTests.WaitUntilAsync(() => status.State == state, timeout);
 
     [Fact]
     public async Task Stream_is_created_with_the_documented_config()
@@ -148,7 +146,7 @@ public sealed class NatsConnectionTests
         var healthy = await status.ProbeAsync(CancellationToken.None);
 
         await server.StopAsync();
-        await WaitForStateAsync(status, NatsState.Disconnected);
+        await Eventually.TrueAsync(() => status.State == NatsState.Disconnected, what: "the disconnected state");
         var stopwatch = Stopwatch.StartNew();
         var down = await status.ProbeAsync(CancellationToken.None);
         stopwatch.Stop();

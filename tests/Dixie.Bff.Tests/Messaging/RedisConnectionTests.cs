@@ -3,6 +3,7 @@ using Dixie.Bff.Infrastructure;
 using Dixie.Bff.Infrastructure.Logging;
 using Dixie.Bff.Infrastructure.Redis;
 using Dixie.Bff.Tests.Infrastructure;
+using Dixie.Bff.Tests.Support;
 using StackExchange.Redis;
 
 namespace Dixie.Bff.Tests.Messaging;
@@ -44,7 +45,7 @@ public sealed class RedisConnectionTests
         var redis = await ConnectedAsync(host);
 
         await server.StopAsync();
-        await WaitUntilAsync(() => !redis.IsConnected);
+        await Eventually.TrueAsync(() => !redis.IsConnected, what: "the disconnect");
         var stopwatch = Stopwatch.StartNew();
         var down = await redis.ProbeAsync(CancellationToken.None);
         stopwatch.Stop();
@@ -56,7 +57,7 @@ public sealed class RedisConnectionTests
         await host.Logs.WaitForAsync(LogEvents.HealthProbeFailed);
 
         await server.StartAgainAsync();
-        await WaitUntilAsync(() => redis.IsConnected, TimeSpan.FromSeconds(15));
+        await Eventually.TrueAsync(() => redis.IsConnected, TimeSpan.FromSeconds(15), "the reconnect");
         var up = await redis.ProbeAsync(CancellationToken.None);
 
         Assert.Equal(ProbeResult.Healthy, up.Status);
@@ -166,15 +167,5 @@ public sealed class RedisConnectionTests
             ["Conviction"] = "conviction:",
             ["TbaVerify"] = "tba:verify:",
         }, constants);
-    }
-
-    internal static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached in time");
-            await Task.Delay(20);
-        }
     }
 }

@@ -34,17 +34,12 @@ public sealed class LogCapture : ILoggerProvider
     /// The first <paramref name="eventName"/> line (that matches <paramref name="where"/>), waiting
     /// for it: background services and response logging write after the call that caused them.
     /// </summary>
-    public async Task<LogLine> WaitForAsync(string eventName, Func<LogLine, bool>? where = null, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            if (Events(eventName).FirstOrDefault(where ?? (_ => true)) is { } found) return found;
-            if (DateTime.UtcNow >= deadline)
-                throw new Xunit.Sdk.XunitException($"no {eventName} line within the timeout; saw:\n{AllText}");
-            await Task.Delay(20);
-        }
-    }
+    public async Task<LogLine> WaitForAsync(string eventName, Func<LogLine, bool>? where = null, TimeSpan? timeout = null) =>
+        (await Eventually.ValueAsync(
+            () => Task.FromResult(Events(eventName).FirstOrDefault(where ?? (_ => true))),
+            found => found is not null,
+            timeout,
+            _ => $"no matching {eventName} line; saw:\n{AllText}"))!;
 
     public ILogger CreateLogger(string categoryName) => new CaptureLogger(this, categoryName);
 
