@@ -1,5 +1,6 @@
 using Dixie.Bff.Data;
 using Dixie.Bff.Infrastructure.Logging;
+using Dixie.Bff.Tests.Support;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Xunit.Abstractions;
@@ -12,7 +13,7 @@ public sealed class AdoptionTests(ITestOutputHelper output) : IAsyncLifetime
         ["003_schedules.sql", "004_autonomous_permissions.sql", "010_knowledge_freshness.sql", "011_dynamic_contracts.sql", "015_agent_ecology.sql"];
 
     private TestDatabase _database = null!;
-    private readonly CapturedLogs _logs = new();
+    private readonly LogCapture _logs = new();
 
     public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync(ownedByOrdinaryRole: true);
 
@@ -29,12 +30,12 @@ public sealed class AdoptionTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(["016_reputation_event_ids.sql", "017_reputation_population.sql", "018_reputation_baselines.sql",
             "019_chat_sessions.sql", "020_fleet_task_runner.sql", "021_event_outbox.sql"], report.Applied);
         var mismatches = _logs.Events(LogEvents.MigrationChecksumMismatch);
-        Assert.Equal(MigrationTestSupport.AdoptedFileNames, mismatches.Select(m => (string)m["Filename"]!));
-        Assert.All(mismatches, m => Assert.Equal(true, m["TypescriptOriginal"]));
+        Assert.Equal(MigrationTestSupport.AdoptedFileNames, mismatches.Select(m => m.String("filename")));
+        Assert.All(mismatches, m => Assert.True(m.Bool("typescript_original")));
         Assert.Equal(ForeignFiles, report.Foreign);
         var summary = Assert.Single(_logs.Events(LogEvents.MigrationsApplied));
-        Assert.Equal(ForeignFiles, (IEnumerable<string>)summary["Foreign"]!);
-        Assert.Equal(8, summary["ChecksumMismatches"]);
+        Assert.Equal(ForeignFiles, summary.Strings("foreign"));
+        Assert.Equal(8, summary.Int("checksum_mismatches"));
 
         // Foreign rows and tables untouched, sample data intact, recorded checksums never updated.
         Assert.Equal(sampleCounts, await CountsAsync());
@@ -89,12 +90,12 @@ public sealed class AdoptionTests(ITestOutputHelper output) : IAsyncLifetime
         await MigrationTestSupport.MigrateAsync(_database, _logs);
         await _database.ExecuteAsync("ALTER TABLE fleet_tasks ENABLE ROW LEVEL SECURITY; ALTER TABLE fleet_tasks FORCE ROW LEVEL SECURITY");
 
-        var again = new CapturedLogs();
+        var again = new LogCapture();
         await MigrationTestSupport.MigrateAsync(_database, again);
 
         var error = Assert.Single(again.Events(LogEvents.RlsBlocksServiceRole));
         Assert.Equal(LogLevel.Error, error.Level);
-        Assert.Equal(["fleet_tasks"], (IEnumerable<string>)error["Tables"]!);
+        Assert.Equal(["fleet_tasks"], error.Strings("tables"));
     }
 
     private async Task BuildTypescriptDatabaseAsync()

@@ -1,13 +1,14 @@
 using System.Text.Json;
 using Dixie.Bff.Data;
 using Dixie.Bff.Infrastructure.Logging;
+using Dixie.Bff.Tests.Support;
 
 namespace Dixie.Bff.Tests.Data;
 
 public sealed class MigrateCommandTests : IAsyncLifetime
 {
     private TestDatabase _database = null!;
-    private readonly CapturedLogs _logs = new();
+    private readonly LogCapture _logs = new();
 
     public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync();
 
@@ -86,7 +87,7 @@ public sealed class MigrateCommandTests : IAsyncLifetime
         Assert.Contains("The next start of this build re-applies the file. To keep it rolled back, deploy a build without it.", down.Stdout, StringComparison.Ordinal);
         Assert.Null(await _database.ScalarAsync<string>("SELECT to_regclass('event_outbox')::text"));
         Assert.DoesNotContain("021_event_outbox.sql", await MigrationTestSupport.RecordedAsync(_database));
-        Assert.Equal("021_event_outbox.sql", Assert.Single(_logs.Events(LogEvents.MigrationRolledBack))["Filename"]);
+        Assert.Equal("021_event_outbox.sql", Assert.Single(_logs.Events(LogEvents.MigrationRolledBack)).String("filename"));
 
         // 020 is still recorded, so 019 is not the last applied.
         var refused = await RunAsync(["down", "019_chat_sessions", "--yes"]);

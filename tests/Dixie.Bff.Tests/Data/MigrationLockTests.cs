@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Dixie.Bff.Data;
 using Dixie.Bff.Infrastructure.Logging;
+using Dixie.Bff.Tests.Support;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -17,7 +18,7 @@ public sealed class MigrationLockTests : IAsyncLifetime
         """;
 
     private TestDatabase _database = null!;
-    private readonly CapturedLogs _logs = new();
+    private readonly LogCapture _logs = new();
 
     public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync();
 
@@ -29,7 +30,7 @@ public sealed class MigrationLockTests : IAsyncLifetime
         var slow = new MigrationFile("099_slow.sql", "-- slow: keeps the runner busy while the test looks at pg_locks.\nSELECT pg_sleep(2);\n"u8.ToArray());
         var migrating = MigrationTestSupport.MigrateAsync(_database, _logs, MigrationTestSupport.FastOptions(extraFiles: [slow]));
 
-        var holder = await PollAsync(() => _database.ColumnAsync(LockRowSql), rows => rows.Count > 0);
+        var holder = await Eventually.ValueAsync(() => _database.ColumnAsync(LockRowSql), rows => rows.Count > 0);
         Assert.Equal(["dixie-bff"], holder);
 
         await migrating;
@@ -50,8 +51,8 @@ public sealed class MigrationLockTests : IAsyncLifetime
         Assert.InRange(elapsed, TimeSpan.FromSeconds(1.8), TimeSpan.FromSeconds(10));
         var waiting = Assert.Single(_logs.Events(LogEvents.MigrationLockWaiting));
         Assert.Equal(LogLevel.Information, waiting.Level);
-        Assert.Equal(foreign.ProcessID, waiting["HolderPid"]);
-        Assert.Equal("dixie-test", waiting["HolderApplication"]);
+        Assert.Equal(foreign.ProcessID, waiting.Int("holder_pid"));
+        Assert.Equal("dixie-test", waiting.String("holder_application"));
 
         var timeout = Assert.Single(_logs.Events(LogEvents.MigrationLockTimeout));
         Assert.Equal(LogLevel.Critical, timeout.Level);
@@ -70,7 +71,7 @@ public sealed class MigrationLockTests : IAsyncLifetime
         await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(-420369755)", foreign)) await take.ExecuteScalarAsync();
 
         var migrating = MigrationTestSupport.MigrateAsync(_database, _logs, MigrationTestSupport.FastOptions(lockTimeout: TimeSpan.FromSeconds(20)));
-        await PollAsync(() => Task.FromResult(_logs.Events(LogEvents.MigrationLockWaiting)), events => events.Count > 0);
+        await _logs.WaitForAsync(LogEvents.MigrationLockWaiting);
         await foreign.DisposeAsync();
         var report = await migrating;
 
@@ -88,7 +89,7 @@ public sealed class MigrationLockTests : IAsyncLifetime
             """u8.ToArray());
         var migrating = MigrationTestSupport.MigrateAsync(_database, _logs, MigrationTestSupport.FastOptions(extraFiles: [slow]));
 
-        await PollAsync(() => _database.ColumnAsync("SELECT pid::text FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database()"), rows => rows.Count > 0);
+        await Eventually.ValueAsync(() => _database.ColumnAsync("SELECT pid::text FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database()"), rows => rows.Count > 0);
         await _database.ExecuteAsync("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database()");
 
         var ex = await Assert.ThrowsAsync<DatabaseStartupException>(() => migrating);
@@ -97,18 +98,7 @@ public sealed class MigrationLockTests : IAsyncLifetime
         Assert.Null(await _database.ScalarAsync<string>("SELECT to_regclass('killed_midway')::text"));
         Assert.DoesNotContain("099_killed_midway.sql", await MigrationTestSupport.RecordedAsync(_database));
         // The next start finishes the job.
-        var report = await MigrationTestSupport.MigrateAsync(_database, new CapturedLogs());
+        var report = await MigrationTestSupport.MigrateAsync(_database, new LogCapture());
         Assert.Empty(report.Applied);
-    }
-
-    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10;
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || Stopwatch.GetTimestamp() > deadline) return value;
-            await Task.Delay(50);
-        }
     }
 }

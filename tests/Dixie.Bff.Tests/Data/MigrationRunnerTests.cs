@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Dixie.Bff.Data;
 using Dixie.Bff.Infrastructure.Logging;
+using Dixie.Bff.Tests.Support;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Xunit.Abstractions;
@@ -10,7 +11,7 @@ namespace Dixie.Bff.Tests.Data;
 public sealed class MigrationRunnerTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private TestDatabase _database = null!;
-    private readonly CapturedLogs _logs = new();
+    private readonly LogCapture _logs = new();
 
     public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync();
 
@@ -35,7 +36,7 @@ public sealed class MigrationRunnerTests(ITestOutputHelper output) : IAsyncLifet
 
         Assert.Equal(expected.Count, _logs.Events(LogEvents.MigrationApplied).Count);
         var summary = Assert.Single(_logs.Events(LogEvents.MigrationsApplied));
-        Assert.Equal(0, summary["AlreadyApplied"]);
+        Assert.Equal(0, summary.Int("already_applied"));
         Assert.Empty(_logs.Events(LogEvents.MigrationChecksumMismatch));
         Assert.Empty(_logs.Events(LogEvents.RlsBlocksServiceRole));
     }
@@ -67,14 +68,14 @@ public sealed class MigrationRunnerTests(ITestOutputHelper output) : IAsyncLifet
     public async Task Second_start_applies_nothing_and_still_reports()
     {
         await MigrationTestSupport.MigrateAsync(_database, _logs);
-        var second = new CapturedLogs();
+        var second = new LogCapture();
         var report = await MigrationTestSupport.MigrateAsync(_database, second);
 
         Assert.Empty(report.Applied);
         Assert.Empty(second.Events(LogEvents.MigrationApplied));
         var summary = Assert.Single(second.Events(LogEvents.MigrationsApplied));
-        Assert.Equal(14, summary["AlreadyApplied"]);
-        Assert.Equal(0, summary["ChecksumMismatches"]);
+        Assert.Equal(14, summary.Int("already_applied"));
+        Assert.Equal(0, summary.Int("checksum_mismatches"));
     }
 
     [Fact]
@@ -85,17 +86,17 @@ public sealed class MigrationRunnerTests(ITestOutputHelper output) : IAsyncLifet
         await _database.ExecuteAsync($"UPDATE _migrations SET checksum = '{tampered}' WHERE filename = '019_chat_sessions.sql'");
         await _database.ExecuteAsync("INSERT INTO chat_sessions (session_id, owner, owner_kind) VALUES ('s-1', 'dxk_abcdefgh', 'api_key')");
 
-        var again = new CapturedLogs();
+        var again = new LogCapture();
         var report = await MigrationTestSupport.MigrateAsync(_database, again);
 
         Assert.Empty(report.Applied);
         var warning = Assert.Single(again.Events(LogEvents.MigrationChecksumMismatch));
         Assert.Equal(LogLevel.Warning, warning.Level);
-        Assert.Equal("019_chat_sessions.sql", warning["Filename"]);
-        Assert.Equal(tampered, warning["RecordedChecksum"]);
-        Assert.Equal(MigrationCatalog.Load().FindUp("019_chat_sessions.sql")!.Checksum, warning["FileChecksum"]);
-        Assert.Equal(false, warning["TypescriptOriginal"]);
-        Assert.Equal(1, Assert.Single(again.Events(LogEvents.MigrationsApplied))["ChecksumMismatches"]);
+        Assert.Equal("019_chat_sessions.sql", warning.String("filename"));
+        Assert.Equal(tampered, warning.String("recorded_checksum"));
+        Assert.Equal(MigrationCatalog.Load().FindUp("019_chat_sessions.sql")!.Checksum, warning.String("file_checksum"));
+        Assert.False(warning.Bool("typescript_original"));
+        Assert.Equal(1, Assert.Single(again.Events(LogEvents.MigrationsApplied)).Int("checksum_mismatches"));
         // Nothing re-applied, the row is not updated, the data is still there.
         Assert.Equal(tampered, await _database.ScalarAsync<string>("SELECT checksum FROM _migrations WHERE filename = '019_chat_sessions.sql'"));
         Assert.Equal(1L, await _database.ScalarAsync<long>("SELECT count(*) FROM chat_sessions"));
@@ -126,8 +127,8 @@ public sealed class MigrationRunnerTests(ITestOutputHelper output) : IAsyncLifet
 
         var error = Assert.Single(_logs.Events(LogEvents.MigrationError));
         Assert.Equal(LogLevel.Critical, error.Level);
-        Assert.Equal("015_halfway_failure.sql", error["Filename"]);
-        Assert.Equal("22012", error["Sqlstate"]);
+        Assert.Equal("015_halfway_failure.sql", error.String("filename"));
+        Assert.Equal("22012", error.String("sqlstate"));
         Assert.Equal("Migration 015_halfway_failure.sql failed: 22012 division by zero. This file left no changes; later files were not attempted.", error.Message);
         Assert.Equal(error.Message, ex.Message);
         Assert.Empty(_logs.Events(LogEvents.MigrationsApplied));
@@ -138,7 +139,7 @@ public sealed class MigrationRunnerTests(ITestOutputHelper output) : IAsyncLifet
     [Fact]
     public async Task Four_instances_migrate_once()
     {
-        var runners = Enumerable.Range(0, 4).Select(_ => new CapturedLogs()).ToList();
+        var runners = Enumerable.Range(0, 4).Select(_ => new LogCapture()).ToList();
 
         var reports = await Task.WhenAll(runners.Select(logs => MigrationTestSupport.MigrateAsync(_database, logs)));
 
@@ -148,7 +149,7 @@ public sealed class MigrationRunnerTests(ITestOutputHelper output) : IAsyncLifet
         Assert.All(runners, logs =>
         {
             Assert.Single(logs.Events(LogEvents.MigrationsApplied));
-            Assert.DoesNotContain(logs.All, e => e.Level >= LogLevel.Error);
+            Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Error);
         });
     }
 

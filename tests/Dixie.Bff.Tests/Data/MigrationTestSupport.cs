@@ -1,4 +1,5 @@
 using Dixie.Bff.Data;
+using Dixie.Bff.Tests.Support;
 using Npgsql;
 
 namespace Dixie.Bff.Tests.Data;
@@ -16,7 +17,7 @@ public static class MigrationTestSupport
         ExtraFiles = extraFiles ?? [],
     };
 
-    public static Task<MigrationReport> MigrateAsync(TestDatabase database, CapturedLogs logs, MigrationRunnerOptions? options = null) =>
+    public static Task<MigrationReport> MigrateAsync(TestDatabase database, LogCapture logs, MigrationRunnerOptions? options = null) =>
         DatabaseStartup.MigrateAsync(database.ConnectionString, logs.Factory, options ?? FastOptions(), CancellationToken.None);
 
     /// <summary>Runs embedded up files directly, each in its own transaction, without recording them.</summary>

@@ -1,8 +1,9 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using Dixie.Bff.Data;
 using Dixie.Bff.Infrastructure.Logging;
+using Dixie.Bff.Tests.Infrastructure;
+using Dixie.Bff.Tests.Support;
 using Npgsql;
 
 namespace Dixie.Bff.Tests.Data;
@@ -10,45 +11,47 @@ namespace Dixie.Bff.Tests.Data;
 public sealed class StartupConnectionTests : IAsyncLifetime
 {
     private TestDatabase _database = null!;
-    private readonly CapturedLogs _logs = new();
+    private readonly LogCapture _logs = new();
 
-    public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync();
+    // Owned by an ordinary role, so the server checks its password.
+    public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync(ownedByOrdinaryRole: true);
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
 
     [Fact]
     public async Task Startup_waits_for_postgres()
     {
-        // PostgreSQL "comes up" 1.5 s after the service starts: a forwarding port that opens late.
-        var port = FreePort();
-        var target = new NpgsqlConnectionStringBuilder(_database.ConnectionString);
-        using var stop = new CancellationTokenSource();
-        var proxy = Task.Run(async () =>
-        {
-            await Task.Delay(1500, stop.Token);
-            await LateProxy.RunAsync(port, target.Host!, target.Port, stop.Token);
-        });
-        var late = new NpgsqlConnectionStringBuilder(_database.ConnectionString) { Port = port }.ConnectionString;
+        // A private server, stopped before the service tries it and started again 2 s later.
+        await using var postgres = await PostgresServer.StartAsync();
+        await using var database = await TestDatabase.CreateAsync(server: postgres);
+        await postgres.StopAsync();
 
-        var report = await DatabaseStartup.MigrateAsync(late, _logs.Factory, MigrationTestSupport.FastOptions() with { ConnectBudget = TimeSpan.FromSeconds(15) }, CancellationToken.None);
-        await stop.CancelAsync();
+        var migrating = DatabaseStartup.MigrateAsync(database.ConnectionString, _logs.Factory,
+            MigrationTestSupport.FastOptions() with { ConnectBudget = TimeSpan.FromSeconds(20) }, CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.False(migrating.IsCompleted);
+        await postgres.StartAgainAsync();
+        var report = await migrating;
 
         Assert.Equal(MigrationCatalog.Load().UpFiles.Count, report.Applied.Count);
         var retries = _logs.Events(LogEvents.DatabaseConnectRetry);
         Assert.NotEmpty(retries);
+        Assert.Equal("SocketException", retries[0].String("error_class"));
+        // A retry can also land while the server recovers ("the database system is starting up").
         Assert.All(retries, r =>
         {
-            Assert.Equal("SocketException", r["ErrorClass"]);
+            Assert.Contains(r.String("error_class"), new[] { "SocketException", PostgresErrorCodes.CannotConnectNow });
             Assert.DoesNotContain("Password", r.Message, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("owner-secret", r.Text, StringComparison.Ordinal);
         });
-        Assert.Equal(Enumerable.Range(1, retries.Count), retries.Select(r => (int)r["Attempt"]!));
+        Assert.Equal(Enumerable.Range(1, retries.Count), retries.Select(r => r.Int("attempt")));
+        Assert.Empty(_logs.Events(LogEvents.DatabaseUnavailable));
     }
 
     [Fact]
     public async Task Wrong_password_fails_at_once()
     {
-        // An unknown role with a wrong password: 28P01 under password authentication, 28000 under trust.
-        var wrong = new NpgsqlConnectionStringBuilder(_database.ConnectionString) { Username = "no_such_role", Password = "not-the-password" }.ConnectionString;
+        var wrong = new NpgsqlConnectionStringBuilder(_database.ConnectionString) { Password = "not-the-password" }.ConnectionString;
         var started = Stopwatch.GetTimestamp();
 
         var ex = await Assert.ThrowsAsync<DatabaseStartupException>(() =>
@@ -58,9 +61,11 @@ public sealed class StartupConnectionTests : IAsyncLifetime
         Assert.Equal(LogEvents.DatabaseUnavailable, ex.EventName);
         Assert.Empty(_logs.Events(LogEvents.DatabaseConnectRetry));
         var critical = Assert.Single(_logs.Events(LogEvents.DatabaseUnavailable));
-        Assert.StartsWith("28", (string)critical["ErrorClass"]!, StringComparison.Ordinal);
+        Assert.Equal(PostgresErrorCodes.InvalidPassword, critical.String("error_class"));
         Assert.Equal(critical.Message, ex.Message);
         Assert.DoesNotContain("not-the-password", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-password", _logs.AllText, StringComparison.Ordinal);
+        Assert.Null(await _database.ScalarAsync<string>("SELECT to_regclass('_migrations')::text"));
     }
 
     [Fact]
@@ -72,14 +77,14 @@ public sealed class StartupConnectionTests : IAsyncLifetime
             DatabaseStartup.MigrateAsync(missing, _logs.Factory, MigrationTestSupport.FastOptions(), CancellationToken.None));
 
         Assert.Equal(LogEvents.DatabaseUnavailable, ex.EventName);
-        Assert.Equal("3D000", Assert.Single(_logs.Events(LogEvents.DatabaseUnavailable))["ErrorClass"]);
+        Assert.Equal("3D000", Assert.Single(_logs.Events(LogEvents.DatabaseUnavailable)).String("error_class"));
         Assert.Empty(_logs.Events(LogEvents.DatabaseConnectRetry));
     }
 
     [Fact]
     public async Task Unreachable_host_fails_after_the_budget()
     {
-        var closed = new NpgsqlConnectionStringBuilder(_database.ConnectionString) { Port = FreePort() }.ConnectionString;
+        var closed = new NpgsqlConnectionStringBuilder(_database.ConnectionString) { Port = FreePort.Next() }.ConnectionString;
         var started = Stopwatch.GetTimestamp();
 
         var ex = await Assert.ThrowsAsync<DatabaseStartupException>(() =>
@@ -106,37 +111,5 @@ public sealed class StartupConnectionTests : IAsyncLifetime
         }
         Assert.False(DatabaseConnector.IsTransient(new NpgsqlException("x", new System.Security.Authentication.AuthenticationException("tls"))));
         Assert.Equal("SocketException", DatabaseConnector.ErrorClass(new NpgsqlException("x", new SocketException((int)SocketError.HostNotFound))));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>A TCP port that forwards to the real server once it is opened.</summary>
-    private static class LateProxy
-    {
-        public static async Task RunAsync(int port, string host, int targetPort, CancellationToken ct)
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            while (!ct.IsCancellationRequested)
-            {
-                var client = await listener.AcceptTcpClientAsync(ct);
-                _ = Task.Run(async () =>
-                {
-                    using (client)
-                    using (var server = new TcpClient())
-                    {
-                        await server.ConnectAsync(host, targetPort, ct);
-                        var up = client.GetStream().CopyToAsync(server.GetStream(), ct);
-                        var down = server.GetStream().CopyToAsync(client.GetStream(), ct);
-                        await Task.WhenAny(up, down);
-                    }
-                }, ct);
-            }
-        }
     }
 }

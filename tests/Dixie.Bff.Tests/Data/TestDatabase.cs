@@ -1,21 +1,21 @@
+using Dixie.Bff.Tests.Infrastructure;
 using Npgsql;
 
 namespace Dixie.Bff.Tests.Data;
 
 /// <summary>
-/// A fresh, empty database of its own for one test, dropped afterwards. The server comes from
-/// DIXIE_TEST_POSTGRES (an admin connection string) or a local scratch cluster on port 55432.
+/// A fresh, empty database of its own for one test, dropped afterwards: on the shared test server,
+/// or on a private <see cref="PostgresServer"/> for a test that stops and starts it.
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
-    private static readonly string AdminConnectionString =
-        Environment.GetEnvironmentVariable("DIXIE_TEST_POSTGRES")
-        ?? "Host=127.0.0.1;Port=55432;Username=postgres;Password=postgres;Database=postgres;Pooling=false";
-
+    private const string OwnerPassword = "owner-secret";
+    private readonly PostgresServer _server;
     private readonly string? _ownerRole;
 
-    private TestDatabase(string name, string connectionString, string? ownerRole)
+    private TestDatabase(PostgresServer server, string name, string connectionString, string? ownerRole)
     {
+        _server = server;
         Name = name;
         ConnectionString = connectionString;
         _ownerRole = ownerRole;
@@ -30,22 +30,18 @@ public sealed class TestDatabase : IAsyncDisposable
     /// Connect as a new non-superuser role that owns the database, as the service does in production
     /// (a superuser would bypass row-level security and hide what the tests look for).
     /// </param>
-    public static async Task<TestDatabase> CreateAsync(bool ownedByOrdinaryRole = false)
+    /// <param name="server">Default: the shared test server.</param>
+    public static async Task<TestDatabase> CreateAsync(bool ownedByOrdinaryRole = false, PostgresServer? server = null)
     {
+        server ??= (await SharedServers.GetAsync()).Postgres;
         var name = "dixie_test_" + Guid.NewGuid().ToString("N")[..16];
         var role = ownedByOrdinaryRole ? name + "_owner" : null;
-        await using (var admin = new NpgsqlConnection(AdminConnectionString))
+        if (role is not null)
         {
-            await admin.OpenAsync();
-            if (role is not null)
-            {
-                await using var createRole = new NpgsqlCommand($"CREATE ROLE {role} LOGIN PASSWORD 'owner-secret'", admin);
-                await createRole.ExecuteNonQueryAsync();
-            }
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}" + (role is null ? "" : $" OWNER {role}"), admin);
-            await create.ExecuteNonQueryAsync();
+            await server.ExecuteAsAdminAsync($"CREATE ROLE {role} LOGIN PASSWORD '{OwnerPassword}'");
         }
-        var builder = new NpgsqlConnectionStringBuilder(AdminConnectionString)
+        await server.ExecuteAsAdminAsync($"CREATE DATABASE {name}" + (role is null ? "" : $" OWNER {role}"));
+        var builder = new NpgsqlConnectionStringBuilder(server.AdminConnectionString)
         {
             Database = name,
             Pooling = true,
@@ -57,9 +53,9 @@ public sealed class TestDatabase : IAsyncDisposable
         if (role is not null)
         {
             builder.Username = role;
-            builder.Password = "owner-secret";
+            builder.Password = OwnerPassword;
         }
-        return new TestDatabase(name, builder.ConnectionString, role);
+        return new TestDatabase(server, name, builder.ConnectionString, role);
     }
 
     /// <summary>A connection of the test itself (not the service's), unpooled so it leaves no session behind.</summary>
@@ -98,14 +94,10 @@ public sealed class TestDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await using var admin = new NpgsqlConnection(AdminConnectionString);
-        await admin.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", admin);
-        await drop.ExecuteNonQueryAsync();
+        await _server.ExecuteAsAdminAsync($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)");
         if (_ownerRole is not null)
         {
-            await using var dropRole = new NpgsqlCommand($"DROP ROLE IF EXISTS {_ownerRole}", admin);
-            await dropRole.ExecuteNonQueryAsync();
+            await _server.ExecuteAsAdminAsync($"DROP ROLE IF EXISTS {_ownerRole}");
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
+using Dixie.Bff.Tests.Support;
 using Dixie.FinnEmulator.Hosting;
 
 namespace Dixie.Bff.Tests.Emulator;
@@ -12,7 +13,8 @@ internal sealed class EmulatorFixture : IAsyncDisposable
     private EmulatorFixture(RunningEmulator emulator)
     {
         Emulator = emulator;
-        Http = new HttpClient { BaseAddress = emulator.BaseUri };
+        // Not a plain HttpClient: a service host running in this process would rewrite the traceparent a test sends.
+        Http = DixieHost.CreateClient(emulator.BaseUri);
     }
 
     public RunningEmulator Emulator { get; }

@@ -53,12 +53,12 @@ public sealed class CircuitBreakerTests
         Assert.True(created.IsSuccess);
         Assert.Equal("closed", finn.CircuitState);
 
-        var transitions = host.Logs.Events("circuit_breaker_transition").Select(e => e.GetProperty("to").GetString()).ToList();
-        Assert.Equal(["open", "half-open", "closed"], transitions);
-        var opened = host.Logs.Events("circuit_breaker_transition").First();
-        Assert.Equal("error", opened.GetProperty("level").GetString());
-        Assert.Equal("loa-finn", opened.GetProperty("service").GetString());
-        Assert.Equal(5, opened.GetProperty("consecutive_failures").GetInt32());
+        var transitions = host.Logs.Events("circuit_breaker_transition");
+        Assert.Equal(["open", "half-open", "closed"], transitions.Select(e => e.String("to")));
+        var opened = transitions[0];
+        Assert.Equal("error", opened.String("level"));
+        Assert.Equal("loa-finn", opened.String("service"));
+        Assert.Equal(5, opened.Int("consecutive_failures"));
     }
 
     [Fact]

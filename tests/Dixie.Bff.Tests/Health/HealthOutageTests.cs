@@ -58,7 +58,7 @@ public sealed class HealthOutageTests
         Assert.Equal("database_unreachable", readyBody.GetProperty("reason").GetString());
 
         await postgres.StartAgainAsync();
-        await WaitForAsync(async () => (await host.Client.GetAsync("/healthz/ready")).StatusCode == HttpStatusCode.OK);
+        await Eventually.TrueAsync(async () => (await host.Client.GetAsync("/healthz/ready")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(20), "readiness");
         var after = await WaitForHealthAsync(host, b => b.GetProperty("status").GetString() == "healthy");
         Assert.Equal("healthy", after.GetProperty("infrastructure").GetProperty("postgresql").GetProperty("status").GetString());
     }
@@ -108,25 +108,10 @@ public sealed class HealthOutageTests
         Assert.Equal("unhealthy", body.GetProperty("status").GetString());
     }
 
-    internal static async Task<JsonElement> WaitForHealthAsync(DixieHost host, Func<JsonElement, bool> condition)
-    {
-        JsonElement last = default;
-        for (var i = 0; i < 100; i++)
-        {
-            last = JsonDocument.Parse(await host.Client.GetStringAsync("/api/health")).RootElement;
-            if (condition(last)) return last;
-            await Task.Delay(200);
-        }
-        throw new Xunit.Sdk.XunitException("health never reached the expected state; last: " + last.GetRawText());
-    }
-
-    internal static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            if (await condition()) return;
-            await Task.Delay(200);
-        }
-        throw new Xunit.Sdk.XunitException("condition never became true");
-    }
+    private static Task<JsonElement> WaitForHealthAsync(DixieHost host, Func<JsonElement, bool> condition) =>
+        Eventually.ValueAsync(
+            async () => JsonDocument.Parse(await host.Client.GetStringAsync("/api/health")).RootElement,
+            condition,
+            TimeSpan.FromSeconds(20),
+            last => "health never reached the expected state; last: " + last.GetRawText());
 }

@@ -169,15 +169,7 @@ public sealed partial class ResponseHeaderTests(PipelineHostFixture fixture) : I
         Assert.Equal(404, line.GetProperty("status").GetInt32());
     }
 
-    private async Task<JsonElement> WaitForRequestLineAsync(string requestId)
-    {
-        // The line is written when the response has completed, which can trail the client by a moment.
-        for (var i = 0; i < 100; i++)
-        {
-            var line = fixture.Host.Logs.Events("http_request").FirstOrDefault(e => e.GetProperty("request_id").GetString() == requestId);
-            if (line.ValueKind == JsonValueKind.Object) return line;
-            await Task.Delay(20);
-        }
-        throw new Xunit.Sdk.XunitException($"no http_request line for {requestId}");
-    }
+    // The line is written when the response has completed, which can trail the client by a moment.
+    private async Task<JsonElement> WaitForRequestLineAsync(string requestId) =>
+        (await fixture.Host.Logs.WaitForAsync("http_request", e => e.String("request_id") == requestId, TimeSpan.FromSeconds(2))).Json;
 }

@@ -5,49 +5,38 @@ namespace Dixie.Bff.Tests.Infrastructure;
 
 /// <summary>
 /// A private PostgreSQL cluster in a temporary directory on an ephemeral loopback port, tuned for
-/// tests (no fsync), with trust authentication for the superuser <c>postgres</c>.
+/// tests (no fsync). The superuser <c>postgres</c> logs in without a password; every other role
+/// needs its password (scram-sha-256), so wrong credentials fail as they do in production.
 /// </summary>
-public sealed partial class PostgresServer : IAsyncDisposable
+public sealed partial class PostgresServer : DependencyServer
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-    private readonly string directory;
     private readonly string binDirectory;
     private readonly IReadOnlyList<string> runAs;
-    private ServerProcess? process;
 
-    private PostgresServer(string directory, string binDirectory, IReadOnlyList<string> runAs, int port)
+    private PostgresServer(string directory, string binDirectory, IReadOnlyList<string> runAs) : base(directory)
     {
-        this.directory = directory;
         this.binDirectory = binDirectory;
         this.runAs = runAs;
-        Port = port;
     }
-
-    public int Port { get; private set; }
 
     /// <summary>Superuser connection to the <c>postgres</c> database.</summary>
     public string AdminConnectionString => ConnectionStringFor("postgres");
 
-    private string DataDirectory => Path.Combine(directory, "data");
+    private protected override TimeSpan StartTimeout => TimeSpan.FromSeconds(60);
+
+    private string DataDirectory => Path.Combine(WorkDirectory, "data");
 
     /// <summary>Creates a fresh cluster (a copy of this process's initdb result) and starts it.</summary>
     public static async Task<PostgresServer> StartAsync()
     {
         var binDirectory = ServerBinaries.PostgresBinDirectory();
-        var directory = ServerDirectory.Create("pg");
-        var server = new PostgresServer(directory, binDirectory, await PostgresUser.CommandPrefixAsync(), FreePort.Next());
-        try
+        var runAs = await PostgresUser.CommandPrefixAsync();
+        var server = new PostgresServer(ServerDirectory.Create("pg"), binDirectory, runAs);
+        return await StartNewAsync(server, async () =>
         {
-            await PostgresUser.GiveDirectoryAsync(directory);
+            await PostgresUser.GiveDirectoryAsync(server.WorkDirectory);
             await PostgresTemplate.CopyToAsync(server.DataDirectory);
-            await server.StartOnFreePortAsync();
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
+        });
     }
 
     /// <summary>A superuser connection string (Npgsql key=value form, which DATABASE_URL accepts) for <paramref name="database"/>.</summary>
@@ -63,72 +52,36 @@ public sealed partial class PostgresServer : IAsyncDisposable
     public async Task<string> CreateDatabaseAsync(string? name = null)
     {
         name ??= $"test_{Guid.NewGuid().ToString("N")[..16]}";
-        if (!DatabaseName().IsMatch(name))
+        if (!Identifier().IsMatch(name))
         {
             throw new ArgumentException("database names are lower-case letters, digits and underscores", nameof(name));
         }
-        await using var connection = new NpgsqlConnection(AdminConnectionString + ";Pooling=false");
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-        await command.ExecuteNonQueryAsync();
+        await ExecuteAsAdminAsync($"CREATE DATABASE \"{name}\"");
         return ConnectionStringFor(name);
     }
 
-    /// <summary>Fast shutdown (open sessions are ended); the data stays for <see cref="StartAgainAsync"/>.</summary>
-    public async Task StopAsync()
+    /// <summary>Runs one statement as the superuser in the <c>postgres</c> database (DDL that names databases or roles).</summary>
+    public async Task ExecuteAsAdminAsync(string sql)
     {
-        if (process is not null)
-        {
-            await process.DisposeAsync();
-            process = null;
-        }
+        await using var connection = new NpgsqlConnection(AdminConnectionString + ";Pooling=false");
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Starts the stopped cluster again on the same port with the same data.</summary>
-    public async Task StartAgainAsync()
-    {
-        await StopAsync();
-        process = Launch();
-        await process.WaitUntilReadyAsync(AcceptsQueriesAsync, StartTimeout);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync();
-        ServerDirectory.Delete(directory);
-    }
-
-    private async Task StartOnFreePortAsync()
-    {
-        // The port can be taken between FreePort.Next() and the bind; then try another one.
-        for (var attempt = 1; ; attempt++)
-        {
-            process = Launch();
-            try
-            {
-                await process.WaitUntilReadyAsync(AcceptsQueriesAsync, StartTimeout);
-                return;
-            }
-            catch (ServerStartException e) when (attempt < 3 && e.Message.Contains("Address already in use", StringComparison.Ordinal))
-            {
-                await StopAsync();
-                Port = FreePort.Next();
-            }
-        }
-    }
-
-    private ServerProcess Launch() => ServerProcess.Start("PostgreSQL", "INT", directory,
+    // Fast shutdown on SIGINT: open sessions are ended, the data stays for StartAgainAsync.
+    private protected override ServerProcess Launch() => ServerProcess.Start("PostgreSQL", "INT", WorkDirectory,
     [
         .. runAs,
         Path.Combine(binDirectory, "postgres"), "-D", DataDirectory, "-p", Port.ToString(),
         "-c", "listen_addresses=127.0.0.1",
-        "-c", $"unix_socket_directories={directory}",
+        "-c", $"unix_socket_directories={WorkDirectory}",
         "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
         "-c", "max_connections=300", "-c", "shared_buffers=64MB",
         "-c", "logging_collector=off", "-c", "log_min_messages=warning",
     ]);
 
-    private async Task<bool> AcceptsQueriesAsync(CancellationToken cancellationToken)
+    private protected override async Task<bool> IsReadyAsync(CancellationToken cancellationToken)
     {
         // TCP accepts before recovery finishes ("the database system is starting up"), so ask a query.
         try
@@ -145,6 +98,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
         }
     }
 
+    /// <summary>A name that is safe to splice into DDL without quoting rules: lower-case letters, digits, underscores.</summary>
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
-    private static partial Regex DatabaseName();
+    internal static partial Regex Identifier();
 }

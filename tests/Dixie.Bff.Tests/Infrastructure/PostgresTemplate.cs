@@ -6,6 +6,14 @@ namespace Dixie.Bff.Tests.Infrastructure;
 /// </summary>
 internal static class PostgresTemplate
 {
+    // The superuser needs no password, so the harness can always get in; every other role must give
+    // its own, so a test of wrong credentials sees the rejection a production server gives.
+    private const string ClientAuthentication = """
+        local  all  all                     trust
+        host   all  postgres  127.0.0.1/32  trust
+        host   all  all       127.0.0.1/32  scram-sha-256
+        """;
+
     private static readonly Lazy<Task<string>> Template = new(CreateAsync);
 
     /// <summary>Copies a freshly initialised data directory to <paramref name="dataDirectory"/> (which must not exist).</summary>
@@ -27,6 +35,8 @@ internal static class PostgresTemplate
             "--auth", "trust", "--encoding", "UTF8", "--no-locale", "--no-sync", "--no-instructions",
         ];
         await ToolCommand.RunCheckedAsync(command[0], command[1..], directory);
+        // Overwriting keeps the file's owner (the PostgreSQL user) and mode.
+        await File.WriteAllTextAsync(Path.Combine(data, "pg_hba.conf"), ClientAuthentication);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => ServerDirectory.Delete(directory);
         return data;
     }

@@ -1,11 +1,13 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Dixie.Bff.Tests.Infrastructure;
 
 /// <summary>
 /// One run of a server binary under a small shell watchdog. The watchdog sends the server its stop
 /// signal when its standard input closes: when <see cref="StopAsync"/> closes it, and also when the
-/// test process dies without cleaning up, so a killed test run leaves no servers behind.
+/// test process dies without cleaning up, so a killed test run leaves no servers behind. It also
+/// tells the server's process id, so the server can be frozen (SIGSTOP) and thawed (SIGCONT).
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
@@ -16,7 +18,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         exec 3<&0
         "$@" 3<&- &
         server=$!
-        ( read -r _ignored; kill -"$sig" "$server" 2>/dev/null ) <&3 >/dev/null 2>&1 &
+        echo "dixie-test-watchdog server-pid $server"
+        ( read -r _ignored; kill -"$sig" "$server" 2>/dev/null; kill -CONT "$server" 2>/dev/null ) <&3 >/dev/null 2>&1 &
         reader=$!
         exec 3<&-
         wait "$server"
@@ -25,7 +28,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         exit $status
         """;
 
+    private const string PidMarker = "dixie-test-watchdog server-pid ";
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
+    private readonly TaskCompletionSource<int> serverPid = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool frozen;
     private readonly Process process;
     private readonly string name;
     private readonly Queue<string> logTail = new();
@@ -103,9 +109,38 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Suspends the server and everything it started (PostgreSQL's backends are its children). The
+    /// server goes first, so it cannot start a child that would escape.
+    /// </summary>
+    public async Task FreezeAsync()
+    {
+        var pid = await ServerPidAsync();
+        await ToolCommand.RunCheckedAsync("kill", ["-STOP", pid.ToString(CultureInfo.InvariantCulture)]);
+        frozen = true;
+        await SignalAsync("-STOP", ProcessTree.Descendants(pid));
+    }
+
+    public async Task ThawAsync()
+    {
+        if (!frozen)
+        {
+            return;
+        }
+        var pid = await ServerPidAsync();
+        await SignalAsync("-CONT", ProcessTree.Descendants(pid));
+        await ToolCommand.RunCheckedAsync("kill", ["-CONT", pid.ToString(CultureInfo.InvariantCulture)]);
+        frozen = false;
+    }
+
     /// <summary>Asks the server to stop and waits for it; kills it when it does not stop in time.</summary>
     public async Task StopAsync()
     {
+        // A stopped process ignores its stop signal until it runs again.
+        if (frozen && !process.HasExited)
+        {
+            await ThawAsync();
+        }
         if (!process.HasExited)
         {
             try
@@ -138,10 +173,36 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    private async Task<int> ServerPidAsync()
+    {
+        try
+        {
+            return await serverPid.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            throw new InvalidOperationException($"{name}: the watchdog did not tell the server's process id. Last log lines:\n{LogTail()}");
+        }
+    }
+
+    // A child that exits between listing and signalling is not an error.
+    private static async Task SignalAsync(string signal, IReadOnlyList<int> pids)
+    {
+        if (pids.Count > 0)
+        {
+            await ToolCommand.RunAsync("kill", [signal, .. pids.Select(pid => pid.ToString(CultureInfo.InvariantCulture))]);
+        }
+    }
+
     private void Record(string? line)
     {
         if (line is null)
         {
+            return;
+        }
+        if (line.StartsWith(PidMarker, StringComparison.Ordinal))
+        {
+            serverPid.TrySetResult(int.Parse(line[PidMarker.Length..], CultureInfo.InvariantCulture));
             return;
         }
         lock (logTail)

@@ -2,7 +2,7 @@ namespace Dixie.Bff.Tests.Infrastructure;
 
 /// <summary>
 /// One PostgreSQL, Redis and NATS (JetStream) for the whole test process, started on first use and
-/// stopped at process exit. For tests that never stop a server; a test that stops a dependency
+/// stopped at process exit. For tests that never stop or freeze a server; a test that does
 /// starts its own private server instead. Each test creates its own database with
 /// <see cref="PostgresServer.CreateDatabaseAsync"/> (or uses unique keys in the shared one).
 /// </summary>

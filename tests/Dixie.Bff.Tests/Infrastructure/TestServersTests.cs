@@ -23,6 +23,46 @@ public sealed class TestServersTests
     }
 
     [Fact]
+    public async Task Frozen_postgres_suspends_its_sessions_and_new_connections_until_thawed()
+    {
+        await using var postgres = await PostgresServer.StartAsync();
+        await using var session = new NpgsqlConnection(postgres.AdminConnectionString + ";Pooling=false");
+        await session.OpenAsync();
+        var backend = session.ProcessID;
+
+        await postgres.FreezeAsync();
+        Assert.Equal('T', ProcessState(backend));
+        var connecting = ScalarAsync(postgres.AdminConnectionString + ";Timeout=1", "SELECT 1");
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => connecting);
+
+        await postgres.ThawAsync();
+        Assert.NotEqual('T', ProcessState(backend));
+        await using var command = new NpgsqlCommand("SELECT 2", session);
+        Assert.Equal(2, await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task Postgres_lets_only_the_superuser_in_without_a_password()
+    {
+        var postgres = (await SharedServers.GetAsync()).Postgres;
+        var role = $"role_{Guid.NewGuid().ToString("N")[..12]}";
+        await postgres.ExecuteAsAdminAsync($"CREATE ROLE {role} LOGIN PASSWORD 'right-secret'");
+        try
+        {
+            var login = new NpgsqlConnectionStringBuilder(postgres.AdminConnectionString) { Username = role, Password = "right-secret" };
+            Assert.Equal(role, await ScalarAsync(login.ConnectionString, "SELECT current_user"));
+
+            login.Password = "wrong-secret";
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(login.ConnectionString, "SELECT 1"));
+            Assert.Equal(PostgresErrorCodes.InvalidPassword, refused.SqlState);
+        }
+        finally
+        {
+            await postgres.ExecuteAsAdminAsync($"DROP ROLE {role}");
+        }
+    }
+
+    [Fact]
     public async Task Postgres_creates_distinct_empty_databases()
     {
         var shared = await SharedServers.GetAsync();
@@ -57,6 +97,41 @@ public sealed class TestServersTests
         Assert.Equal("$-1", await RedisAsync(port, "GET marker"));
         Assert.Equal("noeviction", await RedisAsync(port, "CONFIG GET maxmemory-policy", lines: 5));
         Assert.Equal("", await RedisAsync(port, "CONFIG GET save", lines: 5));
+    }
+
+    [Fact]
+    public async Task Frozen_redis_takes_a_request_but_answers_only_after_thaw()
+    {
+        await using var redis = await RedisServer.StartAsync(maxMemoryPolicy: "allkeys-lru");
+        Assert.Equal("allkeys-lru", await RedisAsync(redis.Port, "CONFIG GET maxmemory-policy", lines: 5));
+
+        await redis.FreezeAsync();
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", redis.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync("PING\r\n"u8.ToArray());
+        var reply = new byte[5];
+        var reading = stream.ReadAtLeastAsync(reply, reply.Length).AsTask();
+        await Task.WhenAny(reading, Task.Delay(500));
+        Assert.False(reading.IsCompleted, "a frozen server answered");
+
+        await redis.ThawAsync();
+        Assert.Equal(5, await reading.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal("+PONG", Encoding.ASCII.GetString(reply));
+    }
+
+    [Fact]
+    public async Task Silent_listener_accepts_a_connection_and_never_answers()
+    {
+        using var silent = new SilentListener();
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", silent.Port);
+        await client.GetStream().WriteAsync("PING\r\n"u8.ToArray());
+
+        var reading = client.GetStream().ReadAsync(new byte[1]).AsTask();
+        await Task.WhenAny(reading, Task.Delay(300));
+
+        Assert.False(reading.IsCompleted, "the listener answered or closed");
     }
 
     [Fact]
@@ -102,6 +177,13 @@ public sealed class TestServersTests
 
         Assert.Contains("broken-server exited with code 3", failure.Message);
         Assert.Contains("cannot bind", failure.Message);
+    }
+
+    /// <summary>The state letter of /proc/PID/stat: T is stopped by a signal.</summary>
+    private static char ProcessState(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return stat[stat.LastIndexOf(')') + 2];
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql)

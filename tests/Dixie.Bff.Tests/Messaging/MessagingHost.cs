@@ -1,4 +1,5 @@
 using Dixie.Bff.Infrastructure.Configuration;
+using Dixie.Bff.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,17 +15,17 @@ internal sealed class MessagingHost : IAsyncDisposable
     private readonly ServiceProvider provider;
     private readonly List<IHostedService> started = [];
 
-    private MessagingHost(ServiceProvider provider, CapturedLogs logs)
+    private MessagingHost(ServiceProvider provider, LogCapture logs)
     {
         this.provider = provider;
         Logs = logs;
     }
 
-    public CapturedLogs Logs { get; }
+    public LogCapture Logs { get; }
 
     public static async Task<MessagingHost> StartAsync(DixieConfig config, Action<IServiceCollection, DixieConfig> register)
     {
-        var logs = new CapturedLogs();
+        var logs = new LogCapture();
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
         register(services, config);

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Dixie.Bff.Infrastructure;
 using Dixie.Bff.Infrastructure.Logging;
 using Dixie.Bff.Infrastructure.Nats;
+using Dixie.Bff.Tests.Infrastructure;
+using Dixie.Bff.Tests.Support;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
@@ -13,26 +15,23 @@ public sealed class NatsConnectionTests
     private static Task<MessagingHost> StartAsync(int port) =>
         MessagingHost.StartAsync(MessagingConfig.Create(natsUrl: $"nats://127.0.0.1:{port}"), (services, config) => services.AddNats(config));
 
-    private static async Task<StreamConfig> StreamConfigAsync(LocalServer server)
+    private static async Task<StreamConfig> StreamConfigAsync(NatsServer server)
     {
-        await using var connection = new NatsConnection(new NatsOpts { Url = $"nats://127.0.0.1:{server.Port}" });
+        await using var connection = new NatsConnection(new NatsOpts { Url = server.Url });
         var stream = await new NatsJSContext(connection).GetStreamAsync(SignalStream.Name);
         return stream.Info.Config;
     }
 
-    private static async Task PreCreateStreamAsync(LocalServer server, StreamConfig config)
+    private static async Task PreCreateStreamAsync(NatsServer server, StreamConfig config)
     {
-        await using var connection = new NatsConnection(new NatsOpts { Url = $"nats://127.0.0.1:{server.Port}" });
+        await using var connection = new NatsConnection(new NatsOpts { Url = server.Url });
         await new NatsJSContext(connection).CreateStreamAsync(config);
     }
-
-    private static async Task WaitForStateAsync(NatsStatus status, NatsState state, TimeSpan? timeout = null) =>
-        await RedisConnectionTests.WaitUntilAsync(() => status.State == state, timeout);
 
     [Fact]
     public async Task Stream_is_created_with_the_documented_config()
     {
-        await using var server = await LocalServer.Nats().StartAsync();
+        await using var server = await NatsServer.StartAsync();
         await using var host = await StartAsync(server.Port);
         var status = host.Get<NatsStatus>();
 
@@ -48,17 +47,17 @@ public sealed class NatsConnectionTests
         Assert.Equal(StreamConfigStorage.File, config.Storage);
         Assert.Equal(1, config.NumReplicas);
         Assert.Equal(TimeSpan.FromMinutes(2), config.DuplicateWindow);
-        Assert.Equal(SignalStream.Name, host.Logs.Event(LogEvents.NatsStreamCreated).Single().Fields["Stream"]);
-        var connected = host.Logs.Event(LogEvents.NatsConnected).Single();
-        Assert.Equal($"nats://127.0.0.1:{server.Port}", connected.Fields["Server"]);
-        Assert.Equal(true, connected.Fields["JetStream"]);
-        Assert.False(string.IsNullOrEmpty(connected.Fields["ServerVersion"] as string));
+        Assert.Equal(SignalStream.Name, host.Logs.Events(LogEvents.NatsStreamCreated).Single().String("stream"));
+        var connected = host.Logs.Events(LogEvents.NatsConnected).Single();
+        Assert.Equal($"nats://127.0.0.1:{server.Port}", connected.String("server"));
+        Assert.True(connected.Bool("jet_stream"));
+        Assert.False(string.IsNullOrEmpty(connected.String("server_version")));
     }
 
     [Fact]
     public async Task Stream_with_different_limits_is_updated()
     {
-        await using var server = await LocalServer.Nats().StartAsync();
+        await using var server = await NatsServer.StartAsync();
         await PreCreateStreamAsync(server, SignalStream.Desired(1) with
         {
             MaxMsgs = 10,
@@ -73,15 +72,15 @@ public sealed class NatsConnectionTests
         Assert.Equal(100_000, config.MaxMsgs);
         Assert.Equal(TimeSpan.FromDays(7), config.MaxAge);
         Assert.Equal(TimeSpan.FromMinutes(2), config.DuplicateWindow);
-        var updated = host.Logs.Event(LogEvents.NatsStreamUpdated).Single();
-        Assert.Equal("max_msgs,max_age,duplicate_window", updated.Fields["Changed"]);
-        Assert.Empty(host.Logs.Event(LogEvents.NatsStreamCreated));
+        var updated = host.Logs.Events(LogEvents.NatsStreamUpdated).Single();
+        Assert.Equal("max_msgs,max_age,duplicate_window", updated.String("changed"));
+        Assert.Empty(host.Logs.Events(LogEvents.NatsStreamCreated));
     }
 
     [Fact]
     public async Task Stream_whose_storage_cannot_change_is_a_mismatch_but_still_used()
     {
-        await using var server = await LocalServer.Nats().StartAsync();
+        await using var server = await NatsServer.StartAsync();
         await PreCreateStreamAsync(server, SignalStream.Desired(1) with
         {
             Storage = StreamConfigStorage.Memory,
@@ -94,15 +93,16 @@ public sealed class NatsConnectionTests
 
         Assert.Equal(StreamConfigStorage.Memory, config.Storage);
         Assert.Equal(TimeSpan.FromDays(7), config.MaxAge);
-        Assert.Equal("storage", host.Logs.Event(LogEvents.NatsStreamMismatch).Single().Fields["Fields"]);
-        Assert.Equal("max_age", host.Logs.Event(LogEvents.NatsStreamUpdated).Single().Fields["Changed"]);
+        Assert.Equal("storage", host.Logs.Events(LogEvents.NatsStreamMismatch).Single().String("fields"));
+        Assert.Equal("max_age", host.Logs.Events(LogEvents.NatsStreamUpdated).Single().String("changed"));
     }
 
     [Fact]
     public async Task Late_nats_is_connected_without_restart()
     {
-        var server = LocalServer.Nats();
-        await using var _ = server;
+        // Started once and stopped, so the port is known and nothing listens on it yet.
+        await using var server = await NatsServer.StartAsync();
+        await server.StopAsync();
         var stopwatch = Stopwatch.StartNew();
         await using var host = await StartAsync(server.Port);
         var status = host.Get<NatsStatus>();
@@ -112,18 +112,18 @@ public sealed class NatsConnectionTests
         Assert.Equal("NATS not connected", (await status.ProbeAsync(CancellationToken.None)).Error);
 
         await Task.Delay(TimeSpan.FromSeconds(3));
-        await server.StartAsync();
+        await server.StartAgainAsync();
         await status.WaitUntilReadyAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
 
-        var failed = host.Logs.Event(LogEvents.NatsConnectFailed).Single();
-        Assert.True((int)failed.Fields["Attempts"]! >= 1);
+        var failed = host.Logs.Events(LogEvents.NatsConnectFailed).Single();
+        Assert.True(failed.Int("attempts") >= 1);
         Assert.Equal(ProbeResult.Healthy, (await status.ProbeAsync(CancellationToken.None)).Status);
     }
 
     [Fact]
     public async Task Nats_without_jetstream_stays_connected_and_reports_jetstream_unavailable()
     {
-        await using var server = await LocalServer.Nats(jetStream: false).StartAsync();
+        await using var server = await NatsServer.StartAsync(jetStream: false);
         await using var host = await StartAsync(server.Port);
         var status = host.Get<NatsStatus>();
 
@@ -133,20 +133,20 @@ public sealed class NatsConnectionTests
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, error.Level);
         Assert.Equal(NatsState.Connected, status.State);
         Assert.Equal(new ProbeResult(ProbeResult.Unreachable, result.LatencyMs, "JetStream unavailable"), result);
-        Assert.Equal(false, host.Logs.Event(LogEvents.NatsConnected).Single().Fields["JetStream"]);
+        Assert.False(host.Logs.Events(LogEvents.NatsConnected).Single().Bool("jet_stream"));
     }
 
     [Fact]
     public async Task Stopped_nats_is_not_connected_at_once_and_is_ready_again_after_restart()
     {
-        await using var server = await LocalServer.Nats().StartAsync();
+        await using var server = await NatsServer.StartAsync();
         await using var host = await StartAsync(server.Port);
         var status = host.Get<NatsStatus>();
         await status.WaitUntilReadyAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
         var healthy = await status.ProbeAsync(CancellationToken.None);
 
         await server.StopAsync();
-        await WaitForStateAsync(status, NatsState.Disconnected);
+        await Eventually.TrueAsync(() => status.State == NatsState.Disconnected, what: "the disconnected state");
         var stopwatch = Stopwatch.StartNew();
         var down = await status.ProbeAsync(CancellationToken.None);
         stopwatch.Stop();
@@ -158,16 +158,16 @@ public sealed class NatsConnectionTests
         Assert.False(status.WaitUntilReadyAsync(CancellationToken.None).IsCompleted);
         await host.Logs.WaitForAsync(LogEvents.NatsDisconnected);
 
-        await server.StartAsync();
+        await server.StartAgainAsync();
         await status.WaitUntilReadyAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
-        Assert.Equal(2, host.Logs.Event(LogEvents.NatsConnected).Count);
+        Assert.Equal(2, host.Logs.Events(LogEvents.NatsConnected).Count);
         Assert.Equal(ProbeResult.Healthy, (await status.ProbeAsync(CancellationToken.None)).Status);
     }
 
     [Fact]
     public async Task Hung_nats_times_out_within_the_probe_timeout()
     {
-        await using var server = await LocalServer.Nats().StartAsync();
+        await using var server = await NatsServer.StartAsync();
         await using var host = await StartAsync(server.Port);
         var status = host.Get<NatsStatus>();
         await status.WaitUntilReadyAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));

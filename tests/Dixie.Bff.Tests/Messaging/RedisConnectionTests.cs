@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Dixie.Bff.Infrastructure;
 using Dixie.Bff.Infrastructure.Logging;
 using Dixie.Bff.Infrastructure.Redis;
+using Dixie.Bff.Tests.Infrastructure;
+using Dixie.Bff.Tests.Support;
 using StackExchange.Redis;
 
 namespace Dixie.Bff.Tests.Messaging;
@@ -21,7 +23,7 @@ public sealed class RedisConnectionTests
     [Fact]
     public async Task Probe_is_healthy_when_redis_answers()
     {
-        await using var server = await LocalServer.Redis().StartAsync();
+        await using var server = await RedisServer.StartAsync();
         await using var host = await StartAsync(server.Port);
         var redis = await ConnectedAsync(host);
 
@@ -31,19 +33,19 @@ public sealed class RedisConnectionTests
         Assert.NotNull(result.LatencyMs);
         Assert.Null(result.Error);
         Assert.True(redis.IsConnected);
-        Assert.Single(host.Logs.Event(LogEvents.RedisConnected));
-        Assert.Empty(host.Logs.Event(LogEvents.RedisEvictionPolicy));
+        Assert.Single(host.Logs.Events(LogEvents.RedisConnected));
+        Assert.Empty(host.Logs.Events(LogEvents.RedisEvictionPolicy));
     }
 
     [Fact]
     public async Task Stopped_redis_is_unreachable_at_once_and_recovers_after_restart()
     {
-        await using var server = await LocalServer.Redis().StartAsync();
+        await using var server = await RedisServer.StartAsync();
         await using var host = await StartAsync(server.Port);
         var redis = await ConnectedAsync(host);
 
         await server.StopAsync();
-        await WaitUntilAsync(() => !redis.IsConnected);
+        await Eventually.TrueAsync(() => !redis.IsConnected, what: "the disconnect");
         var stopwatch = Stopwatch.StartNew();
         var down = await redis.ProbeAsync(CancellationToken.None);
         stopwatch.Stop();
@@ -51,23 +53,23 @@ public sealed class RedisConnectionTests
         Assert.Equal(new ProbeResult(ProbeResult.Unreachable, down.LatencyMs, "Redis connection failed"), down);
         Assert.True(stopwatch.Elapsed < TimeSpan.FromMilliseconds(500), $"took {stopwatch.Elapsed}");
         var unavailable = await host.Logs.WaitForAsync(LogEvents.RedisUnavailable);
-        Assert.False(string.IsNullOrEmpty(unavailable.Fields["ErrorClass"] as string));
+        Assert.False(string.IsNullOrEmpty(unavailable.String("error_class")));
         await host.Logs.WaitForAsync(LogEvents.HealthProbeFailed);
 
-        await server.StartAsync();
-        await WaitUntilAsync(() => redis.IsConnected, TimeSpan.FromSeconds(15));
+        await server.StartAgainAsync();
+        await Eventually.TrueAsync(() => redis.IsConnected, TimeSpan.FromSeconds(15), "the reconnect");
         var up = await redis.ProbeAsync(CancellationToken.None);
 
         Assert.Equal(ProbeResult.Healthy, up.Status);
         await host.Logs.WaitForAsync(LogEvents.RedisRestored);
-        Assert.Single(host.Logs.Event(LogEvents.RedisUnavailable));
-        Assert.Single(host.Logs.Event(LogEvents.RedisConnected));
+        Assert.Single(host.Logs.Events(LogEvents.RedisUnavailable));
+        Assert.Single(host.Logs.Events(LogEvents.RedisConnected));
     }
 
     [Fact]
     public async Task Hung_redis_times_out_within_the_probe_timeout()
     {
-        await using var server = await LocalServer.Redis().StartAsync();
+        await using var server = await RedisServer.StartAsync();
         await using var host = await StartAsync(server.Port);
         var redis = await ConnectedAsync(host);
 
@@ -115,7 +117,7 @@ public sealed class RedisConnectionTests
     [Fact]
     public async Task Keys_and_channels_carry_the_environment_prefix()
     {
-        await using var server = await LocalServer.Redis().StartAsync();
+        await using var server = await RedisServer.StartAsync();
         await using var host = await StartAsync(server.Port, prefix: "t1:");
         var redis = await ConnectedAsync(host);
         await using var raw = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{server.Port}");
@@ -136,13 +138,13 @@ public sealed class RedisConnectionTests
     [Fact]
     public async Task Eviction_policy_other_than_noeviction_is_logged()
     {
-        await using var server = await LocalServer.Redis(maxMemoryPolicy: "allkeys-lru").StartAsync();
+        await using var server = await RedisServer.StartAsync(maxMemoryPolicy: "allkeys-lru");
         await using var host = await StartAsync(server.Port);
         await ConnectedAsync(host);
 
         var warning = await host.Logs.WaitForAsync(LogEvents.RedisEvictionPolicy);
 
-        Assert.Equal("allkeys-lru", warning.Fields["Policy"]);
+        Assert.Equal("allkeys-lru", warning.String("policy"));
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
     }
 
@@ -165,15 +167,5 @@ public sealed class RedisConnectionTests
             ["Conviction"] = "conviction:",
             ["TbaVerify"] = "tba:verify:",
         }, constants);
-    }
-
-    internal static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached in time");
-            await Task.Delay(20);
-        }
     }
 }

@@ -6,7 +6,7 @@ namespace Dixie.Bff.Tests.Support;
 /// <summary>Drives a finn-emulator through its `/_emulator/*` endpoints (spec 11 §7.3, §8).</summary>
 public sealed class EmulatorAdmin(string baseUrl)
 {
-    private readonly HttpClient _http = new() { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/") };
+    private readonly HttpClient _http = DixieHost.CreateClient(new Uri(baseUrl.TrimEnd('/') + "/"));
 
     public string BaseUrl { get; } = baseUrl.TrimEnd('/');
 

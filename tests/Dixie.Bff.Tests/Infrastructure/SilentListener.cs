@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Dixie.Bff.Tests.Messaging;
+namespace Dixie.Bff.Tests.Infrastructure;
 
 /// <summary>Accepts TCP connections and never sends a byte: a dependency that hangs.</summary>
-internal sealed class SilentListener : IDisposable
+public sealed class SilentListener : IDisposable
 {
     private readonly TcpListener listener = new(IPAddress.Loopback, 0);
     private readonly List<Socket> accepted = [];
