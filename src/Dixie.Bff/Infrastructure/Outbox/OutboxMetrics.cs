@@ -25,8 +25,6 @@ internal static class OutboxMetrics
             "Age of the oldest unpublished outbox row, 0 when none (database-wide: aggregate with max)");
     }
 
-    public static OutboxSnapshot Current => Volatile.Read(ref snapshot);
-
     public static void Update(OutboxSnapshot value) => Volatile.Write(ref snapshot, value);
 
     public static void CountPublished(string subject) =>

@@ -39,6 +39,9 @@ public sealed class OutboxWorker : BackgroundService
 
     internal OutboxPublisher Publisher { get; }
 
+    /// <summary>This worker's last pending count and lag; the gauges report the latest worker's snapshot.</summary>
+    internal OutboxSnapshot Snapshot { get; private set; } = new(0, 0);
+
     /// <summary>Cycles run so far, skipped ones included.</summary>
     internal long Cycles => Interlocked.Read(ref cycles);
 
@@ -112,7 +115,8 @@ public sealed class OutboxWorker : BackgroundService
         lastRefresh = now;
         try
         {
-            OutboxMetrics.Update(await OutboxBacklog.ReadAsync(dataSource));
+            Snapshot = await OutboxBacklog.ReadAsync(dataSource);
+            OutboxMetrics.Update(Snapshot);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
         {
@@ -124,7 +128,7 @@ public sealed class OutboxWorker : BackgroundService
     private void LogBacklogIfDue()
     {
         if (nats.IsConfigured) return;
-        var snapshot = OutboxMetrics.Current;
+        var snapshot = Snapshot;
         var now = clock.GetTimestamp();
         if (snapshot.Pending == 0 || (lastBacklogLog != 0 && clock.GetElapsedTime(lastBacklogLog, now) < options.BacklogLogInterval)) return;
         lastBacklogLog = now;
