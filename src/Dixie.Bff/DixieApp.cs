@@ -7,6 +7,7 @@ using Dixie.Bff.Infrastructure.Finn;
 using Dixie.Bff.Infrastructure.Http;
 using Dixie.Bff.Infrastructure.Logging;
 using Dixie.Bff.Infrastructure.Nats;
+using Dixie.Bff.Infrastructure.Outbox;
 using Dixie.Bff.Infrastructure.Postgres;
 using Dixie.Bff.Infrastructure.Redis;
 using Dixie.Bff.Infrastructure.Startup;
@@ -50,6 +51,7 @@ public static class DixieApp
         builder.Services.AddPostgres(config);
         builder.Services.AddRedis(config);
         builder.Services.AddNats(config);
+        builder.Services.AddOutbox(config);
         builder.Services.AddFinnClient(config);
         builder.Services.AddHealthChecks(config);
 
