@@ -61,9 +61,9 @@ public static partial class AuditHash
 
     private static string Sha256(string text) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    [GeneratedRegex("^sha256:[a-f0-9]{64}$")]
+    [GeneratedRegex(@"^sha256:[a-f0-9]{64}\z")]
     private static partial Regex HashPattern();
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9_-]*\z")]
     private static partial Regex TagSegmentPattern();
 }

@@ -62,6 +62,6 @@ public static partial class AuditTimestamp
     private static ArgumentException Invalid(string detail) => new($"Invalid audit timestamp: {detail}");
 
     // [0-9] rather than \d: .NET's \d also matches non-ASCII digits.
-    [GeneratedRegex(@"^(?<year>[0-9]{4})-(?<month>[0-9]{2})-(?<day>[0-9]{2})T(?<hour>[0-9]{2}):(?<minute>[0-9]{2}):(?<second>[0-9]{2})(\.(?<fraction>[0-9]+))?(?<zone>Z|[+-][0-9]{2}:[0-9]{2})$")]
+    [GeneratedRegex(@"^(?<year>[0-9]{4})-(?<month>[0-9]{2})-(?<day>[0-9]{2})T(?<hour>[0-9]{2}):(?<minute>[0-9]{2}):(?<second>[0-9]{2})(\.(?<fraction>[0-9]+))?(?<zone>Z|[+-][0-9]{2}:[0-9]{2})\z")]
     private static partial Regex IsoPattern();
 }
