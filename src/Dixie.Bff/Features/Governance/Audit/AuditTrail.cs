@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -41,7 +42,7 @@ public sealed class AuditTrail(TimeProvider clock, AuditAppendHook? hook = null)
         """;
 
     public async Task<AuditEntry> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        string resourceType, string eventType, string? actorId, System.Text.Json.Nodes.JsonObject? payload, CancellationToken ct) =>
+        string resourceType, string eventType, string? actorId, JsonObject? payload, CancellationToken ct) =>
         (await AppendAsync(connection, transaction, resourceType, [new AuditRecord(eventType, actorId, payload)], ct))[0];
 
     /// <summary>Several entries of one chain: one lock, one tip read, chained in order.</summary>
