@@ -1,10 +1,12 @@
 using Dixie.Bff.Data;
+using Dixie.Bff.Features.Admin;
 using Dixie.Bff.Features.Governance;
 using Dixie.Bff.Features.Health;
 using Dixie.Bff.Infrastructure;
 using Dixie.Bff.Infrastructure.Configuration;
 using Dixie.Bff.Infrastructure.Finn;
 using Dixie.Bff.Infrastructure.Http;
+using Dixie.Bff.Infrastructure.Identity;
 using Dixie.Bff.Infrastructure.Logging;
 using Dixie.Bff.Infrastructure.Nats;
 using Dixie.Bff.Infrastructure.Outbox;
@@ -54,6 +56,7 @@ public static class DixieApp
         builder.Services.AddOutbox(config);
         builder.Services.AddFinnClient(config);
         builder.Services.AddHealthChecks(config);
+        builder.Services.AddAuditTrail();
 
         builder.Services.AddSingleton(new MigrationRunnerOptions());
         builder.Services.AddHostedService<StartupLogger>();
@@ -67,9 +70,11 @@ public static class DixieApp
         var config = app.Services.GetRequiredService<DixieConfig>();
         app.UseHttpPipeline();
         app.UseRouting();
+        app.UseMiddleware<AdminKeyMiddleware>();
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealth();
+        app.MapAdmin();
         if (config.Http.MetricsEnabled) app.MapPrometheusScrapingEndpoint("/metrics").DisableHttpMetrics();
         mapExtra?.Invoke(app);
         return app;

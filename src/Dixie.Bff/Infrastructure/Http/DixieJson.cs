@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Dixie.Bff.Features.Admin;
 using Dixie.Bff.Features.Health;
 
 namespace Dixie.Bff.Infrastructure.Http;
@@ -19,6 +20,8 @@ namespace Dixie.Bff.Infrastructure.Http;
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(LiveResponse))]
 [JsonSerializable(typeof(ReadyResponse))]
+[JsonSerializable(typeof(AuditPageResponse))]
+[JsonSerializable(typeof(AuditVerifyResponse))]
 public sealed partial class DixieJson : JsonSerializerContext
 {
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.Json;
+using Dixie.Bff.Features.Governance.Audit;
 using Dixie.Bff.Infrastructure.Logging;
 using Dixie.Bff.Infrastructure.Telemetry;
 using Microsoft.AspNetCore.WebUtilities;
@@ -58,6 +59,9 @@ public sealed partial class ErrorTranslationMiddleware(RequestDelegate next, ILo
                 return;
             case JsonException:
                 await ApiErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Malformed JSON body");
+                return;
+            case AuditUnavailableException:
+                await ApiErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, AuditUnavailableException.Code, AuditUnavailableException.PublicMessage);
                 return;
         }
         if (IsDatabaseUnavailable(ex))
