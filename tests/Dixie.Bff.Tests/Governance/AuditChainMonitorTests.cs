@@ -40,11 +40,11 @@ public sealed class AuditChainMonitorTests(AuditHostFixture fixture) : IClassFix
         var broken = Statuses.Get(chain)!;
         Assert.False(broken.Valid);
         Assert.Equal(3, broken.EntriesChecked);
-        var logged = fixture.Host.Logs.Events("audit_chain_broken").Where(e => e.GetProperty("resource_type").GetString() == chain).ToList();
+        var logged = fixture.Host.Logs.Events("audit_chain_broken").Where(e => e.String("resource_type") == chain).ToList();
         var line = Assert.Single(logged);
-        Assert.Equal("error", line.GetProperty("level").GetString());
-        Assert.Equal(entries[2].EntryId.ToString(), line.GetProperty("entry_id").GetString());
-        Assert.Equal(2, line.GetProperty("index").GetInt64());
+        Assert.Equal("error", line.String("level"));
+        Assert.Equal(entries[2].EntryId.ToString(), line.String("entry_id"));
+        Assert.Equal(2, line.Long("index"));
 
         await fixture.ExecuteAsync("""UPDATE audit_entries SET payload = '{"n":2}' WHERE entry_id = @id""", ("id", entries[2].EntryId));
         await monitor.RunOnceAsync(default);

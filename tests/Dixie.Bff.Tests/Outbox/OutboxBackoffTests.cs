@@ -49,10 +49,10 @@ public sealed class OutboxBackoffTests
 
         var rows = await host.RowsAsync();
         Assert.All(rows.Where(row => behind.Contains(row.Id)), row => Assert.NotNull(row.PublishedAt));
-        var failed = host.Logs.Events("outbox_publish_failed").First();
-        Assert.Equal(stuck.ToString(), failed.GetProperty("outbox_id").GetString());
-        Assert.Equal("NatsPayloadTooLargeException", failed.GetProperty("error_class").GetString());
-        Assert.Equal(1, failed.GetProperty("next_attempt_in_s").GetDouble());
+        var failed = host.Logs.Events("outbox_publish_failed")[0];
+        Assert.Equal(stuck.ToString(), failed.String("outbox_id"));
+        Assert.Equal("NatsPayloadTooLargeException", failed.String("error_class"));
+        Assert.Equal(1, failed["next_attempt_in_s"].GetDouble());
 
         // Never dropped, not even by a cleanup that keeps nothing.
         await OutboxCleanup.DeletePublishedAsync(host.Get<NpgsqlDataSource>(), OutboxTestHost.Options() with { Retention = TimeSpan.Zero }, CancellationToken.None);

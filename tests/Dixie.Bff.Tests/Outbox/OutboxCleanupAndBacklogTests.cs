@@ -26,7 +26,7 @@ public sealed class OutboxCleanupAndBacklogTests
         await OutboxTestHost.WaitUntilAsync(() => Task.FromResult(host.Logs.Events(LogEvents.OutboxCleanup).Any()), TimeSpan.FromSeconds(10), "outbox_cleanup");
 
         Assert.Equal(ids[5..], (await host.RowsAsync()).Select(row => row.Id));
-        Assert.Equal(5, Assert.Single(host.Logs.Events(LogEvents.OutboxCleanup)).GetProperty("deleted").GetInt64());
+        Assert.Equal(5, Assert.Single(host.Logs.Events(LogEvents.OutboxCleanup)).Long("deleted"));
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class OutboxCleanupAndBacklogTests
         await using var second = await OutboxTestHost.StartAsync(natsUrl: null, database, options);
         await OutboxTestHost.WaitUntilAsync(() => Task.FromResult(second.Logs.Events(LogEvents.OutboxBacklog).Any()), TimeSpan.FromSeconds(10), "outbox_backlog");
         var backlog = Assert.Single(second.Logs.Events(LogEvents.OutboxBacklog));
-        Assert.Equal(3, backlog.GetProperty("pending").GetInt64());
-        Assert.True(backlog.GetProperty("oldest_age_s").GetDouble() > 1);
+        Assert.Equal(3, backlog.Long("pending"));
+        Assert.True(backlog["oldest_age_s"].GetDouble() > 1);
     }
 }
