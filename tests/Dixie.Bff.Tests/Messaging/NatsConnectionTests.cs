@@ -50,7 +50,7 @@ public sealed class NatsConnectionTests
         Assert.Equal(SignalStream.Name, host.Logs.Events(LogEvents.NatsStreamCreated).Single().String("stream"));
         var connected = host.Logs.Events(LogEvents.NatsConnected).Single();
         Assert.Equal($"nats://127.0.0.1:{server.Port}", connected.String("server"));
-        Assert.True(connected.Bool("jet_stream"));
+        Assert.True(connected.Bool("jetstream"));
         Assert.False(string.IsNullOrEmpty(connected.String("server_version")));
     }
 
@@ -133,7 +133,7 @@ public sealed class NatsConnectionTests
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, error.Level);
         Assert.Equal(NatsState.Connected, status.State);
         Assert.Equal(new ProbeResult(ProbeResult.Unreachable, result.LatencyMs, "JetStream unavailable"), result);
-        Assert.False(host.Logs.Events(LogEvents.NatsConnected).Single().Bool("jet_stream"));
+        Assert.False(host.Logs.Events(LogEvents.NatsConnected).Single().Bool("jetstream"));
     }
 
     [Fact]

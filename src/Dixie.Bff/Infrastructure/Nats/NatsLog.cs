@@ -6,8 +6,8 @@ namespace Dixie.Bff.Infrastructure.Nats;
 internal static partial class NatsLog
 {
     [LoggerMessage(EventId = 1400, EventName = LogEvents.NatsConnected, Level = LogLevel.Information,
-        Message = "NATS connected to {Server} (version {ServerVersion}, JetStream {JetStream})")]
-    public static partial void Connected(ILogger logger, string server, string? serverVersion, bool jetStream);
+        Message = "NATS connected to {Server} (version {ServerVersion}, JetStream {Jetstream})")]
+    public static partial void Connected(ILogger logger, string server, string? serverVersion, bool jetstream);
 
     [LoggerMessage(EventId = 1401, EventName = LogEvents.NatsDisconnected, Level = LogLevel.Warning,
         Message = "NATS disconnected: {Reason}; reconnecting")]
