@@ -12,12 +12,12 @@ public sealed partial class MetricsTests(PipelineHostFixture fixture) : IClassFi
     private static partial Regex Sample();
 
     [Fact]
-    public async Task Metrics_endpoint_serves_prometheus_text_with_http_and_breaker_instruments()
+    public async Task Metrics_endpoint_serves_prometheus_text_with_http_breaker_and_outbox_instruments()
     {
         await fixture.Host.Client.GetAsync("/");
         await fixture.Host.Client.GetAsync("/api/health");
         string text = "";
-        for (var i = 0; i < 50 && !text.Contains("http_server_request_duration_seconds_count", StringComparison.Ordinal); i++)
+        for (var i = 0; i < 50 && !(text.Contains("http_server_request_duration_seconds_count", StringComparison.Ordinal) && text.Contains("dixie_outbox_pending", StringComparison.Ordinal)); i++)
         {
             text = await fixture.Host.Client.GetStringAsync("/metrics");
             await Task.Delay(100);
@@ -31,6 +31,8 @@ public sealed partial class MetricsTests(PipelineHostFixture fixture) : IClassFi
         Assert.Contains("http_route=\"/api/health\"", text, StringComparison.Ordinal);
         Assert.Contains("dixie_finn_circuit_state{", text, StringComparison.Ordinal);
         Assert.Matches(@"dixie_finn_circuit_state\{[^}]*state=""closed""[^}]*\} 1", text);
+        Assert.Matches(@"(?m)^dixie_outbox_pending(\{[^}]*\})? \d", text);
+        Assert.Matches(@"(?m)^dixie_outbox_lag_seconds(\{[^}]*\})? [0-9.]", text);
         Assert.DoesNotContain("0xf39f", text, StringComparison.OrdinalIgnoreCase);
     }
 
