@@ -1,5 +1,6 @@
 using Dixie.Bff.Data;
 using Dixie.Bff.Features.Admin;
+using Dixie.Bff.Features.Auth;
 using Dixie.Bff.Features.Governance;
 using Dixie.Bff.Features.Health;
 using Dixie.Bff.Infrastructure;
@@ -55,6 +56,7 @@ public static class DixieApp
         builder.Services.AddNats(config);
         builder.Services.AddOutbox(config);
         builder.Services.AddFinnClient(config);
+        builder.Services.AddAuth(config);
         builder.Services.AddHealthChecks(config);
         builder.Services.AddAuditTrail();
 
@@ -75,6 +77,7 @@ public static class DixieApp
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealth();
         app.MapAdmin();
+        app.MapAuth();
         if (config.Http.MetricsEnabled) app.MapPrometheusScrapingEndpoint("/metrics").DisableHttpMetrics();
         mapExtra?.Invoke(app);
         return app;
