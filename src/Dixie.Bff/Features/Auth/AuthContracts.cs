@@ -42,7 +42,7 @@ public sealed record JsonWebKeyEntry(
 
 /// <summary>The 429 of the nonce endpoint: the D4 shape plus `retry_after` in seconds.</summary>
 public sealed record NonceRateLimitedError(string Error, string Message,
-    [property: JsonPropertyName("retry_after")] int RetryAfter) : ApiError(Error, Message);
+    [property: JsonPropertyName("retry_after"), JsonPropertyOrder(1)] int RetryAfter) : ApiError(Error, Message);
 
 /// <summary>Source-generated JSON for the auth contracts, with the same writer settings as the service's other bodies.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
