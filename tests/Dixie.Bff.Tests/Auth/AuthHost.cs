@@ -27,7 +27,8 @@ public sealed class AuthHost : IAsyncDisposable
     public T Get<T>() where T : notnull => Host.Get<T>();
 
     /// <summary>Without Redis when <paramref name="redisUrl"/> is "" (the in-process stores).</summary>
-    public static async Task<AuthHost> StartAsync(Dictionary<string, string?>? environment = null, string? redisUrl = null, string? redisPrefix = null)
+    public static async Task<AuthHost> StartAsync(
+        Dictionary<string, string?>? environment = null, string? redisUrl = null, string? redisPrefix = null, Action<IServiceCollection>? services = null)
     {
         var clock = new TestClock();
         redisUrl ??= (await SharedServers.GetAsync()).Redis.Url;
@@ -40,7 +41,11 @@ public sealed class AuthHost : IAsyncDisposable
                 // Suites send bursts from one address; the general limiter is not what they test.
                 ["DIXIE_RATE_LIMIT_RPM"] = "1000000",
             },
-            ConfigureServices = services => services.AddSingleton<TimeProvider>(clock),
+            ConfigureServices = collection =>
+            {
+                collection.AddSingleton<TimeProvider>(clock);
+                services?.Invoke(collection);
+            },
         };
         foreach (var (name, value) in environment ?? []) options.Environment[name] = value;
         var host = new AuthHost(await DixieHost.StartAsync(options), clock);

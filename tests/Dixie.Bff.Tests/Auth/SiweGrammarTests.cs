@@ -19,6 +19,7 @@ public sealed partial class SiweSignInTests
         {
             ["CR"] = Replace("\nVersion: 1", "\r\nVersion: 1"),
             ["trailing LF"] = text + "\n",
+            ["truncated"] = text[..^12],
             ["missing Version"] = Replace("\nVersion: 1", ""),
             ["Version 2"] = Replace("Version: 1", "Version: 2"),
             ["nonce with -"] = Replace(message.Nonce, "abcd-efgh-1234"),

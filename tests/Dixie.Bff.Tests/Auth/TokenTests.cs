@@ -255,4 +255,22 @@ public sealed class TokenTests(TokenHosts hosts) : IClassFixture<TokenHosts>
         Assert.Equal(watermark + 100, (long)await host.Redis.StringGetAsync(RedisKeys.AuthWalletRevoked + wallet));
         await AuthAssert.TokenRejectedAsync(host, await VerifyAsync(host, "Bearer " + after.Token), "revoked", after.Token);
     }
+
+    [Fact]
+    public async Task Auth_endpoints_are_in_the_api_description()
+    {
+        var document = System.Text.Json.JsonDocument.Parse(await hosts.Hs.Client.GetStringAsync("/openapi/v1.json")).RootElement;
+        var paths = document.GetProperty("paths");
+
+        Assert.True(paths.GetProperty("/api/auth/nonce").TryGetProperty("get", out _));
+        Assert.True(paths.GetProperty("/api/auth/verify").TryGetProperty("get", out _));
+        Assert.True(paths.GetProperty("/api/auth/.well-known/jwks.json").TryGetProperty("get", out _));
+        Assert.True(paths.GetProperty("/api/auth/logout").TryGetProperty("post", out _));
+        var signIn = paths.GetProperty("/api/auth/siwe").GetProperty("post");
+        Assert.Equal("auth", signIn.GetProperty("tags")[0].GetString());
+        var schema = signIn.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        Assert.Equal(["message", "signature"], schema.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Contains("\"200\"", signIn.GetProperty("responses").ToString(), StringComparison.Ordinal);
+        Assert.Contains("\"401\"", signIn.GetProperty("responses").ToString(), StringComparison.Ordinal);
+    }
 }
