@@ -38,6 +38,15 @@ public sealed partial class SiweSignInTests(SiweHosts hosts) : IClassFixture<Siw
         Assert.Equal(
             $$"""{"wallet":"{{Hardhat.Account0.Address}}","role":"team","exp":{{new DateTimeOffset(2026, 1, 15, 11, 0, 30, TimeSpan.Zero).ToUnixTimeSeconds()}}}""",
             await verified.Content.ReadAsStringAsync());
+
+        // Never a nonce, signature, message or token in the log; the login is counted.
+        var logs = Strict.Logs.AllText;
+        Assert.DoesNotContain(GoldenVectors.Nonce, logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(GoldenVectors.M1Signature[2..40], logs, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Sign in to Dixie BFF", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(body.GetProperty("token").GetString()!, logs, StringComparison.Ordinal);
+        var metrics = await Strict.Client.GetStringAsync("/metrics");
+        Assert.Matches(@"(?m)^dixie_auth_siwe_logins_total\{[^}]*outcome=""ok""[^}]*\} [1-9]", metrics);
     }
 
     [Fact]
