@@ -11,6 +11,7 @@ using Dixie.Bff.Infrastructure.Logging;
 using Dixie.Bff.Infrastructure.Nats;
 using Dixie.Bff.Infrastructure.Outbox;
 using Dixie.Bff.Infrastructure.Postgres;
+using Dixie.Bff.Infrastructure.RateLimiting;
 using Dixie.Bff.Infrastructure.Redis;
 using Dixie.Bff.Infrastructure.Startup;
 using Dixie.Bff.Infrastructure.Telemetry;
@@ -52,6 +53,7 @@ public static class DixieApp
         builder.AddDixieTelemetry(config);
         builder.Services.AddPostgres(config);
         builder.Services.AddRedis(config);
+        builder.Services.AddRateLimiting(config);
         builder.Services.AddNats(config);
         builder.Services.AddOutbox(config);
         builder.Services.AddFinnClient(config);
@@ -70,6 +72,7 @@ public static class DixieApp
         var config = app.Services.GetRequiredService<DixieConfig>();
         app.UseHttpPipeline();
         app.UseRouting();
+        app.UseMiddleware<RateLimitMiddleware>();
         app.UseMiddleware<AdminKeyMiddleware>();
 
         app.MapOpenApi("/openapi/{documentName}.json");
