@@ -1,5 +1,6 @@
 using Dixie.Bff.Data;
 using Dixie.Bff.Features.Admin;
+using Dixie.Bff.Features.Allowlist;
 using Dixie.Bff.Features.Governance;
 using Dixie.Bff.Features.Health;
 using Dixie.Bff.Infrastructure;
@@ -57,6 +58,7 @@ public static class DixieApp
         builder.Services.AddFinnClient(config);
         builder.Services.AddHealthChecks(config);
         builder.Services.AddAuditTrail();
+        builder.Services.AddAllowlist(config);
 
         builder.Services.AddSingleton(new MigrationRunnerOptions());
         builder.Services.AddHostedService<StartupLogger>();
@@ -75,6 +77,7 @@ public static class DixieApp
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealth();
         app.MapAdmin();
+        app.MapAllowlist();
         if (config.Http.MetricsEnabled) app.MapPrometheusScrapingEndpoint("/metrics").DisableHttpMetrics();
         mapExtra?.Invoke(app);
         return app;
