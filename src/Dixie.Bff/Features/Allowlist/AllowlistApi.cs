@@ -25,12 +25,14 @@ public static class AllowlistApi
     {
         var allowlist = app.MapGroup("/api/admin/allowlist").WithTags("admin");
         allowlist.MapGet("", (AllowlistReloader reloader) => TypedResults.Json(AllowlistView.From(reloader.Document), AllowlistJson.Wire.AllowlistView))
+            .Produces<AllowlistView>()
             .WithSummary("The allowlist, API keys masked");
         allowlist.MapPost("", AddAsync)
             .Accepts<AllowlistChangeRequest>("application/json")
             .Produces<AllowlistChangeResponse>(StatusCodes.Status201Created)
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status409Conflict)
+            .Produces<ApiError>(StatusCodes.Status415UnsupportedMediaType)
             .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Add a wallet or an API key (stored hashed)");
         allowlist.MapDelete("/{entry}", RemoveAsync)

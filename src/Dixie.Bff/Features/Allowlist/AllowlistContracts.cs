@@ -18,7 +18,8 @@ public sealed record AllowlistView
     [JsonPropertyName("updated_at"), JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public required string? UpdatedAt { get; init; }
 
-    [JsonExtensionData] public Dictionary<string, JsonElement>? Preserved { get; init; }
+    // Settable rather than init: System.Text.Json cannot bind extension data through init accessors.
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Preserved { get; set; }
 
     public static AllowlistView From(AllowlistDocument document)
     {

@@ -111,13 +111,16 @@ public sealed class AllowlistDocument
     public AllowlistDocument? WithoutApiKey(byte[] digest) => EditRemoving(ApiKeysMember, entry =>
         entry is not null && ApiKeyEntry.FromFile(entry) is { } key && key.SameKeyAs(digest));
 
-    /// <summary>The file content for this document, stamped with <paramref name="updatedAt"/>.</summary>
-    public byte[] Serialize(DateTimeOffset updatedAt)
+    /// <summary>`updated_at` is rewritten on every write (spec 04 §5.1).</summary>
+    public AllowlistDocument WithUpdatedAt(DateTimeOffset updatedAt)
     {
         var root = (JsonObject)_root.DeepClone();
         root[UpdatedAtMember] = IsoTime.Format(updatedAt);
-        return Encoding.UTF8.GetBytes(root.ToJsonString(WriteOptions) + "\n");
+        return Interpret(root);
     }
+
+    /// <summary>The file content for this document.</summary>
+    public byte[] Serialize() => Encoding.UTF8.GetBytes(_root.ToJsonString(WriteOptions) + "\n");
 
     public AllowlistSnapshot ToSnapshot(string contentHash) => new(Wallets, ApiKeys.Select(k => k.Digest), contentHash);
 

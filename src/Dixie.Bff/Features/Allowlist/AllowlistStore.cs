@@ -99,7 +99,8 @@ public sealed class AllowlistStore(
         };
         if (edited is null) return new(added ? AllowlistChangeOutcome.AlreadyPresent : AllowlistChangeOutcome.NotFound, document);
 
-        var bytes = edited.Serialize(clock.GetUtcNow());
+        edited = edited.WithUpdatedAt(clock.GetUtcNow());
+        var bytes = edited.Serialize();
         var committed = await WriteAndCommitAsync(entry, action, edited, bytes, previousBytes, ct);
         return new(committed ? AllowlistChangeOutcome.Changed : AllowlistChangeOutcome.CommitFailed, committed ? edited : document);
     }
