@@ -12,6 +12,7 @@ using Dixie.Bff.Infrastructure.Logging;
 using Dixie.Bff.Infrastructure.Nats;
 using Dixie.Bff.Infrastructure.Outbox;
 using Dixie.Bff.Infrastructure.Postgres;
+using Dixie.Bff.Infrastructure.RateLimiting;
 using Dixie.Bff.Infrastructure.Redis;
 using Dixie.Bff.Infrastructure.Startup;
 using Dixie.Bff.Infrastructure.Telemetry;
@@ -53,6 +54,7 @@ public static class DixieApp
         builder.AddDixieTelemetry(config);
         builder.Services.AddPostgres(config);
         builder.Services.AddRedis(config);
+        builder.Services.AddRateLimiting(config);
         builder.Services.AddNats(config);
         builder.Services.AddOutbox(config);
         builder.Services.AddFinnClient(config);
@@ -72,6 +74,7 @@ public static class DixieApp
         var config = app.Services.GetRequiredService<DixieConfig>();
         app.UseHttpPipeline();
         app.UseRouting();
+        app.UseMiddleware<RateLimitMiddleware>();
         app.UseMiddleware<AdminKeyMiddleware>();
 
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -10,8 +10,13 @@ public sealed class AdminKeyFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var configured = DixieHost.StartAsync();
-        var unconfigured = DixieHost.StartAsync(new DixieHostOptions { Environment = { ["DIXIE_ADMIN_KEY"] = null } });
+        // The matrix sends far more than the default 100 requests a minute from one address, and
+        // missing or wrong keys spend that budget (spec 02 §10.1); the limiter has its own tests.
+        var configured = DixieHost.StartAsync(new DixieHostOptions { Environment = { ["DIXIE_RATE_LIMIT_RPM"] = "1000000" } });
+        var unconfigured = DixieHost.StartAsync(new DixieHostOptions
+        {
+            Environment = { ["DIXIE_ADMIN_KEY"] = null, ["DIXIE_RATE_LIMIT_RPM"] = "1000000" },
+        });
         Configured = await configured;
         Unconfigured = await unconfigured;
     }

@@ -108,6 +108,36 @@ public sealed class HealthOutageTests
         Assert.Equal("unhealthy", body.GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task Dependencies_that_accept_and_never_answer_are_probed_concurrently()
+    {
+        using var postgres = new SilentListener();
+        using var redis = new SilentListener();
+        using var nats = new SilentListener();
+        await using var host = await DixieHost.StartAsync(new DixieHostOptions
+        {
+            DatabaseUrl = $"postgres://dixie:secret@127.0.0.1:{postgres.Port}/dixie",
+            WaitUntilMigrated = false,
+            Environment = { ["REDIS_URL"] = $"redis://127.0.0.1:{redis.Port}", ["NATS_URL"] = $"nats://127.0.0.1:{nats.Port}" },
+        });
+
+        var stopwatch = Stopwatch.StartNew();
+        var body = JsonDocument.Parse(await host.Client.GetStringAsync("/api/health")).RootElement;
+        stopwatch.Stop();
+
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2.5), $"took {stopwatch.Elapsed}");
+        var infrastructure = body.GetProperty("infrastructure");
+        // PostgreSQL is probed per request and times out; Redis and NATS report their background
+        // connection, which a silent server never completes (docs/adr/004).
+        Assert.Equal("PostgreSQL timed out", infrastructure.GetProperty("postgresql").GetProperty("error").GetString());
+        foreach (var name in new[] { "redis", "nats" })
+        {
+            var entry = infrastructure.GetProperty(name);
+            Assert.Equal("unreachable", entry.GetProperty("status").GetString());
+            Assert.Contains(entry.GetProperty("error").GetString(), KnownErrors);
+        }
+    }
+
     private static Task<JsonElement> WaitForHealthAsync(DixieHost host, Func<JsonElement, bool> condition) =>
         Eventually.ValueAsync(
             async () => JsonDocument.Parse(await host.Client.GetStringAsync("/api/health")).RootElement,

@@ -1,3 +1,4 @@
+using Dixie.Bff.Infrastructure.Postgres;
 using Npgsql;
 
 namespace Dixie.Bff.Features.Health;
@@ -33,7 +34,7 @@ public sealed class AggregateCountCache(NpgsqlDataSource dataSource, TimeProvide
         try
         {
             using var timeout = new CancellationTokenSource(PostgresHealthProbe.Timeout);
-            await using var connection = await dataSource.OpenConnectionAsync(timeout.Token);
+            await using var connection = await dataSource.OpenWithinAsync(timeout.Token);
             await using var command = new NpgsqlCommand(CountSql, connection);
             Count = Convert.ToInt64(await command.ExecuteScalarAsync(timeout.Token), System.Globalization.CultureInfo.InvariantCulture);
             Initialized = true;

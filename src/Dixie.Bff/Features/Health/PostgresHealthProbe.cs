@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Dixie.Bff.Infrastructure;
+using Dixie.Bff.Infrastructure.Postgres;
 using Npgsql;
 
 namespace Dixie.Bff.Features.Health;
@@ -18,7 +19,7 @@ public sealed class PostgresHealthProbe(NpgsqlDataSource dataSource, HealthProbe
         timeout.CancelAfter(Timeout);
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync(timeout.Token);
+            await using var connection = await dataSource.OpenWithinAsync(timeout.Token);
             await using var command = new NpgsqlCommand("SELECT 1", connection);
             await command.ExecuteScalarAsync(timeout.Token);
             return ProbeResult.Ok(Stopwatch.GetElapsedTime(started));

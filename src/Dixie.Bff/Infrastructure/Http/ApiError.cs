@@ -16,6 +16,10 @@ public sealed record InternalServerError(string Error, string Message,
 public sealed record NotReadyError(string Error, string Message,
     [property: JsonPropertyName("reason")] string Reason) : ApiError(Error, Message);
 
+/// <summary>429 body (spec 02 §10.6): `retry_after` repeats the `Retry-After` seconds, after `error` and `message`.</summary>
+public sealed record RateLimitedError(string Error, string Message,
+    [property: JsonPropertyName("retry_after"), JsonPropertyOrder(1)] long RetryAfter) : ApiError(Error, Message);
+
 /// <summary>Builds error responses, so every code path writes the same shape.</summary>
 public static class ApiErrors
 {
@@ -33,6 +37,7 @@ public static class ApiErrors
         {
             InternalServerError e => context.Response.WriteAsJsonAsync(e, DixieJson.Wire.InternalServerError, JsonContentType),
             NotReadyError e => context.Response.WriteAsJsonAsync(e, DixieJson.Wire.NotReadyError, JsonContentType),
+            RateLimitedError e => context.Response.WriteAsJsonAsync(e, DixieJson.Wire.RateLimitedError, JsonContentType),
             _ => context.Response.WriteAsJsonAsync(body, DixieJson.Wire.ApiError, JsonContentType),
         };
     }

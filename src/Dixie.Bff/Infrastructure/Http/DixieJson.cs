@@ -16,6 +16,7 @@ namespace Dixie.Bff.Infrastructure.Http;
 [JsonSerializable(typeof(ApiError))]
 [JsonSerializable(typeof(InternalServerError))]
 [JsonSerializable(typeof(NotReadyError))]
+[JsonSerializable(typeof(RateLimitedError))]
 [JsonSerializable(typeof(ServiceBanner))]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(LiveResponse))]

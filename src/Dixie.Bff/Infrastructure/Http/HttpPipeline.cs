@@ -51,7 +51,9 @@ public static class HttpPipeline
     public static WebApplication UseHttpPipeline(this WebApplication app)
     {
         app.Use(NormaliseMappedAddress);
-        app.UseForwardedHeaders();
+        // Empty KnownProxies and KnownIPNetworks make the framework trust every peer; without a trusted
+        // proxy spec 02 §2 ignores the headers, so the stage is left out.
+        if (app.Services.GetRequiredService<DixieConfig>().Http.TrustedProxies.Count > 0) app.UseForwardedHeaders();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<TraceHeadersMiddleware>();
         app.UseMiddleware<SecurityHeadersMiddleware>();

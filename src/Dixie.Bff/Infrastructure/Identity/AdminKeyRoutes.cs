@@ -17,12 +17,6 @@ public static class AdminKeyRoutes
     {
         // Everything below /api/admin, any method, whether or not a route matches (401/403 before 404).
         if (request.Path.StartsWithSegments("/api/admin", StringComparison.OrdinalIgnoreCase)) return true;
-        var path = request.Path.Value ?? "";
-        if (path.Length > 1 && path[^1] == '/') path = path[..^1];
-        foreach (var (method, exact) in Exact)
-        {
-            if (HttpMethods.Equals(request.Method, method) && string.Equals(path, exact, StringComparison.OrdinalIgnoreCase)) return true;
-        }
-        return false;
+        return GateRoutes.MatchesExact(request, Exact);
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Dixie.Bff.Features.Governance.Mutations;
 using Dixie.Bff.Infrastructure.Configuration;
 using Dixie.Bff.Infrastructure.Logging;
 using Dixie.Bff.Infrastructure.Telemetry;
@@ -10,13 +11,13 @@ public sealed record StartupWarnings(IReadOnlyList<ConfigWarning> Warnings);
 
 /// <summary>Logs the lifecycle events of spec 10 §7 and each configuration warning once.</summary>
 public sealed partial class StartupLogger(
-    DixieConfig config, StartupWarnings warnings, StartupState state, IHostApplicationLifetime lifetime,
+    DixieConfig config, StartupWarnings warnings, StartupState state, InstanceSession session, IHostApplicationLifetime lifetime,
     ILogger<StartupLogger> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        LogStarting(logger, DixieTelemetry.Version, config.Environment.ToString().ToLowerInvariant(), config.Http.Port);
+        LogStarting(logger, DixieTelemetry.Version, config.Environment.ToString().ToLowerInvariant(), config.Http.Port, session.Id);
         foreach (var warning in warnings.Warnings) LogConfigWarning(logger, warning.Variable, warning.Reason);
         state.Migrated.ContinueWith(
             task => { if (task.IsCompletedSuccessfully) LogReady(logger, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds); },
@@ -28,8 +29,9 @@ public sealed partial class StartupLogger(
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(EventId = 10, EventName = LogEvents.ServiceStarting, Level = LogLevel.Information,
-        Message = "dixie-bff {Version} starting ({Environment}) on port {Port}")]
-    private static partial void LogStarting(ILogger logger, string version, string environment, int port);
+        Message = "dixie-bff {Version} starting ({Environment}) on port {Port}, session {SessionId}")]
+    // session_id is the id every mutation-log row of this process carries (spec 08 §3).
+    private static partial void LogStarting(ILogger logger, string version, string environment, int port, Guid sessionId);
 
     [LoggerMessage(EventId = 11, EventName = LogEvents.ServiceReady, Level = LogLevel.Information,
         Message = "dixie-bff ready after {StartupMs} ms")]

@@ -1,0 +1,55 @@
+namespace Dixie.Bff.Infrastructure.RateLimiting;
+
+/// <summary>
+/// The GCRA state of one key (spec 02 §10.3): the theoretical arrival time as whole microseconds
+/// <see cref="Tat"/> plus <see cref="Frac"/>/L µs, with 0 ≤ Frac &lt; L.
+/// </summary>
+public readonly record struct GcraState(long Tat, long Frac);
+
+/// <summary>What the limiter decided for one request; times in microseconds.</summary>
+public readonly record struct RateLimitDecision(bool Admitted, long Remaining, long RetryUs, long ResetUs);
+
+/// <summary>
+/// GCRA with exact integer arithmetic, step for step as spec 02 §10.3 and the Lua script of §10.4,
+/// so both backends decide identically. Every product stays below 2^53 (P·L ≤ 6·10^13).
+/// </summary>
+public static class Gcra
+{
+    /// <summary>The period P: one minute in microseconds.</summary>
+    public const long PeriodUs = 60_000_000;
+
+    /// <summary>
+    /// Decides a request at <paramref name="nowUs"/> against <paramref name="state"/> (null when the
+    /// key has none). <paramref name="next"/> is the state to store when admitted, else the unchanged state.
+    /// </summary>
+    public static RateLimitDecision Decide(GcraState? state, long nowUs, int limit, out GcraState next)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        long l = limit;
+        var q = PeriodUs / l;
+        var r = PeriodUs - q * l;
+        var (tat, frac) = state is { } s && s.Tat >= nowUs ? (s.Tat, s.Frac) : (nowUs, 0L);
+
+        var newTat = tat + q;
+        var newFrac = frac + r;
+        if (newFrac >= l)
+        {
+            newTat += 1;
+            newFrac -= l;
+        }
+
+        var ahead = (newTat - nowUs) * l + newFrac;
+        var capacity = PeriodUs * l;
+        if (ahead > capacity)
+        {
+            next = new GcraState(tat, frac);
+            return new RateLimitDecision(false, 0, CeilDiv(ahead - capacity, l), CeilDiv((tat - nowUs) * l + frac, l));
+        }
+
+        next = new GcraState(newTat, newFrac);
+        return new RateLimitDecision(true, (capacity - ahead) / PeriodUs, 0, CeilDiv(ahead, l));
+    }
+
+    /// <summary>⌈a/b⌉ for b &gt; 0 and a ≥ 0, as Lua's math.ceil of the exact quotient.</summary>
+    internal static long CeilDiv(long a, long b) => a <= 0 ? -(-a / b) : (a + b - 1) / b;
+}
