@@ -123,6 +123,22 @@ public sealed class AllowlistDocumentTests
     }
 
     [Fact]
+    public void Entries_breaking_alw_001_are_named_by_index()
+    {
+        var key = NewApiKey();
+        var clean = Parse($$"""{"wallets":["{{Hardhat0}}","{{Hardhat1}}","0x12"],"apiKeys":["{{key}}","{{GoldenStored}}"]}""");
+        Assert.Empty(clean.UniquenessProblems());
+
+        var document = Parse($$"""
+            {"wallets":["{{Hardhat0}}","{{Hardhat1.ToLowerInvariant()}}","{{Hardhat0.ToUpperInvariant().Replace("0X", "0x", StringComparison.Ordinal)}}"],
+             "apiKeys":["{{key}}","{{GoldenStored}}","{{Digest(key)}}"]}
+            """);
+        Assert.Equal(
+            ["wallets[1] is not in EIP-55 form", "wallets[2] is not in EIP-55 form", "wallets[2] repeats wallets[0]", "apiKeys[2] repeats apiKeys[0]"],
+            document.UniquenessProblems());
+    }
+
+    [Fact]
     public void Listing_masks_plaintext_keys_to_their_first_12_characters()
     {
         var document = Parse($$"""{"apiKeys":["dxk_0123456789abcdefghijklmn","{{GoldenStored}}"]}""");

@@ -122,6 +122,41 @@ public sealed class AllowlistDocument
     /// <summary>The file content for this document.</summary>
     public byte[] Serialize() => Encoding.UTF8.GetBytes(_root.ToJsonString(WriteOptions) + "\n");
 
+    /// <summary>
+    /// What breaks governance invariant ALW-001 (spec 08 §1.3): a wallet listed twice in any case or
+    /// not written in EIP-55 form, a key listed twice (plaintext and hashed entries compared by
+    /// digest). Entries are named by member and index only, never by value.
+    /// </summary>
+    public IReadOnlyList<string> UniquenessProblems()
+    {
+        var problems = new List<string>();
+        var firstWallet = new Dictionary<string, int>(StringComparer.Ordinal);
+        var index = 0;
+        foreach (var item in Entries(_root, WalletsMember))
+        {
+            if (WalletAddress.IsWellFormed(item))
+            {
+                var checksummed = WalletAddress.ToChecksum(item!);
+                if (checksummed != item) problems.Add($"wallets[{index}] is not in EIP-55 form");
+                if (firstWallet.TryGetValue(checksummed, out var first)) problems.Add($"wallets[{index}] repeats wallets[{first}]");
+                else firstWallet[checksummed] = index;
+            }
+            index++;
+        }
+        var firstKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        index = 0;
+        foreach (var item in Entries(_root, ApiKeysMember))
+        {
+            if (item is not null && ApiKeyEntry.FromFile(item) is { } key)
+            {
+                if (firstKey.TryGetValue(key.DigestHex, out var first)) problems.Add($"apiKeys[{index}] repeats apiKeys[{first}]");
+                else firstKey[key.DigestHex] = index;
+            }
+            index++;
+        }
+        return problems;
+    }
+
     public AllowlistSnapshot ToSnapshot(string contentHash) => new(Wallets, ApiKeys.Select(k => k.Digest), contentHash);
 
     private static string? MemberTypeProblem(JsonObject root, string member) =>
