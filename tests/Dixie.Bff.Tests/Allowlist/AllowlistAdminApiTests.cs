@@ -74,6 +74,10 @@ public sealed class AllowlistAdminApiTests
             await ErrorAssert.IsErrorAsync(await host.RemoveAsync(missing), HttpStatusCode.NotFound, "not_found", "Entry not found in allowlist");
         }
         Assert.Equal([Hardhat0], (await host.ViewAsync()).GetProperty("wallets").Strings());
+        // Keys removed through the path never reach the request log.
+        await host.Logs.WaitForAsync("http_request", l => l.String("path") == "/api/admin/allowlist/dxk_[REDACTED]");
+        Assert.DoesNotContain(plaintext1, host.Logs.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, host.Logs.AllText, StringComparison.Ordinal);
     }
 
     private static async Task BadRequestsAreRefusedAsync(DixieHost host)
