@@ -1,5 +1,6 @@
 using Dixie.Bff.Data;
 using Dixie.Bff.Features.Admin;
+using Dixie.Bff.Features.Allowlist;
 using Dixie.Bff.Features.Auth;
 using Dixie.Bff.Features.Governance;
 using Dixie.Bff.Features.Health;
@@ -61,6 +62,7 @@ public static class DixieApp
         builder.Services.AddAuth(config);
         builder.Services.AddHealthChecks(config);
         builder.Services.AddAuditTrail();
+        builder.Services.AddAllowlist(config);
 
         builder.Services.AddSingleton(new MigrationRunnerOptions());
         builder.Services.AddHostedService<StartupLogger>();
@@ -81,6 +83,7 @@ public static class DixieApp
         app.MapHealth();
         app.MapAdmin();
         app.MapAuth();
+        app.MapAllowlist();
         if (config.Http.MetricsEnabled) app.MapPrometheusScrapingEndpoint("/metrics").DisableHttpMetrics();
         mapExtra?.Invoke(app);
         return app;

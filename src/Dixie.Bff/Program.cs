@@ -1,5 +1,6 @@
 using Dixie.Bff;
 using Dixie.Bff.Data;
+using Dixie.Bff.Features.Allowlist;
 using Dixie.Bff.Features.Health;
 using Dixie.Bff.Infrastructure.Configuration;
 using Dixie.Bff.Infrastructure.Logging;
@@ -31,7 +32,17 @@ async Task<int> ServeAsync()
         ConfigReport.WriteProblems(result, Console.Error);
         return ConfigExitCodes.Invalid;
     }
-    var app = DixieApp.CreateBuilder(config, result.Warnings, args).Build();
+    WebApplication app;
+    try
+    {
+        app = DixieApp.CreateBuilder(config, result.Warnings, args).Build();
+    }
+    catch (InvalidAllowlistFileException invalid)
+    {
+        // An access-control file that cannot be read is not silently replaced by "nobody" (spec 04 §5.2).
+        await Console.Error.WriteLineAsync(invalid.Message);
+        return ConfigExitCodes.Invalid;
+    }
     DixieApp.Configure(app);
     var startup = app.Services.GetRequiredService<StartupState>();
     await app.RunAsync();

@@ -18,7 +18,8 @@ public sealed class LogEventTests
         "circuit_breaker_transition", "finn_call_failed", "finn_frame_invalid", "chat_turn_record_failed", "chat_turn",
         "health_probe_failed", "siwe_login_failed", "siwe_login_denied", "siwe_login", "token_revoked",
         "revocation_store_unavailable", "jwt_verification_failed", "admin_auth_failed", "allowlist_loaded",
-        "allowlist_missing", "allowlist_reload_failed", "allowlist_changed", "ws_ticket_rejected", "reputation_ingest",
+        "allowlist_missing", "allowlist_reload_failed", "allowlist_changed", "allowlist_entry_invalid",
+        "allowlist_signal_failed", "ws_ticket_rejected", "reputation_ingest",
         "reputation_rebuild", "fleet_task_transition", "fleet_spawn_denied", "fleet_reconcile", "fleet_result_invalid",
         "fleet_monitor_cycle", "config_warning", "audit_chain_broken",
     ];

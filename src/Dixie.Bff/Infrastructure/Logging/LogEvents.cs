@@ -55,6 +55,8 @@ public static class LogEvents
     public const string AllowlistMissing = "allowlist_missing";
     public const string AllowlistReloadFailed = "allowlist_reload_failed";
     public const string AllowlistChanged = "allowlist_changed";
+    public const string AllowlistEntryInvalid = "allowlist_entry_invalid";
+    public const string AllowlistSignalFailed = "allowlist_signal_failed";
     public const string WsTicketRejected = "ws_ticket_rejected";
     public const string ReputationIngest = "reputation_ingest";
     public const string ReputationRebuild = "reputation_rebuild";
