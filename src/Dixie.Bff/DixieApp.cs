@@ -76,7 +76,9 @@ public static class DixieApp
         var config = app.Services.GetRequiredService<DixieConfig>();
         app.UseHttpPipeline();
         app.UseRouting();
+        app.UseMiddleware<AuthenticationMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>();
+        app.UseMiddleware<AllowlistGate>();
         app.UseMiddleware<AdminKeyMiddleware>();
 
         app.MapOpenApi("/openapi/{documentName}.json");

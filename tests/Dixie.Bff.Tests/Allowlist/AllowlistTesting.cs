@@ -24,8 +24,7 @@ internal static class AllowlistTesting
     public static string NewWallet() => WalletAddress.ToChecksum("0x" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20)));
 
     /// <summary>A random key in the recommended form: `dxk_` + 32 base62 characters.</summary>
-    public static string NewApiKey() =>
-        "dxk_" + RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 32);
+    public static string NewApiKey() => TestEnvironment.NewApiKey();
 
     public static string Digest(string key) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 

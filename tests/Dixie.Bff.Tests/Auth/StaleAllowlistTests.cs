@@ -1,13 +1,14 @@
 using System.Net;
 using Dixie.Bff.Features.Allowlist;
 using Dixie.Bff.Features.Auth;
+using Dixie.Bff.Tests.Allowlist;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dixie.Bff.Tests.Auth;
 
 /// <summary>
 /// Spec 04 §5.3: before the allowlist check of a sign-in, a wallet watermark newer than the list in
-/// memory makes the instance re-read the list, so a stale list cannot issue a token to a removed wallet.
+/// memory makes the instance re-read the file, so a stale list cannot issue a token to a removed wallet.
 /// </summary>
 public sealed class StaleAllowlistTests
 {
@@ -15,30 +16,25 @@ public sealed class StaleAllowlistTests
     public async Task Sign_in_rereads_a_list_older_than_the_wallets_watermark()
     {
         var wallet = Hardhat.NewWallet();
-        var rereads = 0;
-        CurrentAllowlist? allowlist = null;
-        // Plays the file loader: the file no longer lists the wallet, the list in memory still does.
-        Task Reread(CancellationToken ct)
-        {
-            Interlocked.Increment(ref rereads);
-            allowlist!.Replace(new AllowlistSnapshot([], [], "file"), DateTimeOffset.UtcNow);
-            return Task.CompletedTask;
-        }
+        var path = AllowlistTesting.NewPath();
+        await File.WriteAllTextAsync(path, $$"""{"wallets":["{{wallet.Address}}"]}""");
+        // Neither trigger runs: the edit below stays unseen until something re-reads the file.
         await using var host = await AuthHost.StartAsync(
-            new() { ["DIXIE_SIWE_NONCE_MODE"] = "format" },
-            services: services => services.AddSingleton<AllowlistRefresh>(Reread));
-        allowlist = host.Get<CurrentAllowlist>();
-        host.Allow(wallet.Address);
+            new() { ["DIXIE_SIWE_NONCE_MODE"] = "format", ["DIXIE_ALLOWLIST_PATH"] = path },
+            services: services => services.AddSingleton(new AllowlistOptions { WatchDirectory = false, PollInterval = null }));
 
-        // No watermark: the list in memory is used as it is.
         await AuthAssert.SignedInAsync(await host.SignInAsync(new SiweText { Address = wallet.Address, IssuedAt = DateTimeOffset.UtcNow }, wallet));
-        Assert.Equal(0, rereads);
+        await File.WriteAllTextAsync(path, """{"wallets":[]}""");
+        // Without a watermark the list in memory is trusted as it is.
+        await AuthAssert.SignedInAsync(await host.SignInAsync(new SiweText { Address = wallet.Address, IssuedAt = DateTimeOffset.UtcNow }, wallet));
+        Assert.True(host.Get<CurrentAllowlist>().Snapshot.ContainsWallet(wallet.Address));
 
+        // Another instance removed the wallet: its watermark is newer than this instance's load.
         await host.Get<RevocationStore>().RevokeWalletAsync(wallet.Address, CancellationToken.None);
         var response = await host.SignInAsync(new SiweText { Address = wallet.Address, IssuedAt = DateTimeOffset.UtcNow }, wallet);
 
-        Assert.Equal(1, rereads);
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("""{"error":"forbidden","message":"Wallet not authorized"}""", await response.Content.ReadAsStringAsync());
+        Assert.False(host.Get<CurrentAllowlist>().Snapshot.ContainsWallet(wallet.Address));
     }
 }

@@ -47,13 +47,13 @@ public sealed class DataSourceTests : IAsyncLifetime
         const string sessionId = $"session-{wallet}-{marker}";
         var configured = new NpgsqlConnectionStringBuilder(_database.ConnectionString) { IncludeErrorDetail = true }.ConnectionString;
         await using var dataSource = PostgresRegistration.BuildDataSource(configured, _logs.Factory);
-        var spans = new List<Activity>();
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
         using var source = new ActivitySource("Dixie.Tests.ConstraintDetail");
         using var listener = new ActivityListener
         {
             ShouldListenTo = s => s.Name is "Npgsql" or "Dixie.Tests.ConstraintDetail",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Add,
+            ActivityStopped = spans.Enqueue,
         };
         ActivitySource.AddActivityListener(listener);
 
@@ -93,12 +93,12 @@ public sealed class DataSourceTests : IAsyncLifetime
     public async Task Commands_outside_an_activity_are_not_traced()
     {
         await using var dataSource = PostgresRegistration.BuildDataSource(_database.ConnectionString, _logs.Factory);
-        var spans = new List<Activity>();
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
         {
             ShouldListenTo = s => s.Name == "Npgsql",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Add,
+            ActivityStopped = spans.Enqueue,
         };
         ActivitySource.AddActivityListener(listener);
         Activity.Current = null;

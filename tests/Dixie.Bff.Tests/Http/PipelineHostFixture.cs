@@ -12,11 +12,16 @@ public sealed class PipelineHostFixture : IAsyncLifetime
 {
     public DixieHost Host { get; private set; } = null!;
 
+    /// <summary>The listed API key <see cref="DixieHost.Client"/> sends.</summary>
+    public string ApiKey { get; } = TestEnvironment.NewApiKey();
+
     public async Task InitializeAsync()
     {
         Host = await DixieHost.StartAsync(new DixieHostOptions
         {
-            Environment = { ["DIXIE_CORS_ORIGINS"] = "https://app.example.com,http://localhost:5173" },
+            Environment = { ["DIXIE_CORS_ORIGINS"] = "https://app.example.com,http://localhost:5173", ["DIXIE_RATE_LIMIT_RPM"] = "1000000" },
+            // The test endpoints live under /api, behind the allowlist gate.
+            ApiKey = ApiKey,
             MapExtra = MapTestEndpoints,
         });
     }

@@ -144,7 +144,7 @@ public sealed partial class ResponseHeaderTests(PipelineHostFixture fixture) : I
         var line = await WaitForRequestLineAsync(requestId);
         var names = line.EnumerateObject().Select(p => p.Name).ToList();
         Assert.Equal(["timestamp", "level", "service", "event", "category", "message", "request_id", "trace_id", "span_id",
-            "method", "path", "route", "status", "latency_ms", "auth"], names);
+            "method", "path", "route", "status", "latency_ms", "auth", "api_key_id"], names);
         Assert.Matches(@"\A\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\z", line.GetProperty("timestamp").GetString()!);
         Assert.Equal("debug", line.GetProperty("level").GetString());
         Assert.Equal("dixie-bff", line.GetProperty("service").GetString());
@@ -152,8 +152,10 @@ public sealed partial class ResponseHeaderTests(PipelineHostFixture fixture) : I
         Assert.Equal("/api/health", line.GetProperty("route").GetString());
         Assert.Equal(200, line.GetProperty("status").GetInt32());
         Assert.Equal(JsonValueKind.Number, line.GetProperty("latency_ms").ValueKind);
-        Assert.Equal("anonymous", line.GetProperty("auth").GetString());
+        Assert.Equal("api_key", line.GetProperty("auth").GetString());
+        Assert.Equal(fixture.ApiKey[..12], line.GetProperty("api_key_id").GetString());
         Assert.DoesNotContain("secret-ticket", fixture.Host.Logs.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.ApiKey, fixture.Host.Logs.AllText, StringComparison.Ordinal);
     }
 
     [Fact]

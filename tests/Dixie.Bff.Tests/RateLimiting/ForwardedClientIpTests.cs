@@ -22,7 +22,7 @@ public sealed class ForwardedClientIpTests
         var first = await FromAsync(host, "192.0.2.1");
         var second = await FromAsync(host, "192.0.2.2");
 
-        Assert.Equal(HttpStatusCode.NotFound, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, first.StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
     }
 
@@ -35,8 +35,8 @@ public sealed class ForwardedClientIpTests
         var second = await FromAsync(host, "192.0.2.2");
         var firstAgain = await FromAsync(host, "192.0.2.1");
 
-        Assert.Equal(HttpStatusCode.NotFound, first.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, second.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, second.StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, firstAgain.StatusCode);
     }
 
@@ -49,8 +49,8 @@ public sealed class ForwardedClientIpTests
         var otherSpoofSameReal = await FromAsync(host, "192.0.2.77, 192.0.2.5");
         var theSpoofedAddressItself = await FromAsync(host, "192.0.2.66");
 
-        Assert.Equal(HttpStatusCode.NotFound, spoofedThenReal.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, spoofedThenReal.StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, otherSpoofSameReal.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, theSpoofedAddressItself.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, theSpoofedAddressItself.StatusCode);
     }
 }

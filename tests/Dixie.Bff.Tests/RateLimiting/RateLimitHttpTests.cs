@@ -26,7 +26,7 @@ public sealed class RateLimitHttpTests
         // Each request costs 20 s of a 60 s budget: the reset moves 20 s further out with each one.
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(HttpStatusCode.NotFound, responses[i].StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, responses[i].StatusCode);
             Assert.Equal("3", responses[i].Header("X-RateLimit-Limit"));
             Assert.Equal($"{2 - i}", responses[i].Header("X-RateLimit-Remaining"));
             Assert.Equal("\"default\";q=3;w=60", responses[i].Header("RateLimit-Policy"));
@@ -53,7 +53,7 @@ public sealed class RateLimitHttpTests
 
         clock.Advance(TimeSpan.FromSeconds(20));
         var again = await host.GetAsync("/api/chat");
-        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
         Assert.Equal("\"default\";r=0;t=60", again.Header("RateLimit"));
 
         var line = await host.Logs.WaitForAsync("http_request", l => l.Int("status") == 429);
@@ -96,7 +96,7 @@ public sealed class RateLimitHttpTests
         Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("/api/health")).StatusCode);
     }
 
-    [Fact(Skip = "Needs stage 12 (authentication, spec 02 §9.2) to set the admin identity before the limiter; today only the later admin-key stage sets it")]
+    [Fact]
     public async Task Admin_identity_with_the_right_admin_key_is_exempt_on_admin_routes()
     {
         await using var host = await DixieHost.StartAsync(new DixieHostOptions { Environment = { ["DIXIE_RATE_LIMIT_RPM"] = "1" } });
@@ -147,7 +147,7 @@ public sealed class RateLimitHttpTests
         await ErrorAssert.IsErrorAsync(queries[3], HttpStatusCode.TooManyRequests, "rate_limited");
         Assert.StartsWith("\"reputation-query\";r=0;t=", queries[3].Header("RateLimit"), StringComparison.Ordinal);
 
-        Assert.Equal(HttpStatusCode.NotFound, chat.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, chat.StatusCode);
         Assert.Equal("\"default\";q=2;w=60", chat.Header("RateLimit-Policy"));
         Assert.Equal("1", chat.Header("X-RateLimit-Remaining"));
     }

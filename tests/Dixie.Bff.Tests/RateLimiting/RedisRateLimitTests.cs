@@ -151,7 +151,7 @@ public sealed class RedisRateLimitTests
             var inBackOff = await host.GetAsync("/api/chat");
             second.Stop();
 
-            Assert.Equal(HttpStatusCode.NotFound, overBudget.StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, overBudget.StatusCode);
             Assert.Equal("99", overBudget.Header("X-RateLimit-Remaining"));
             Assert.InRange(first.Elapsed, TimeSpan.FromMilliseconds(240), TimeSpan.FromMilliseconds(900));
             Assert.Equal("98", inBackOff.Header("X-RateLimit-Remaining"));

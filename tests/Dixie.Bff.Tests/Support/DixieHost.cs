@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry;
 using OpenTelemetry.Trace;
 
 namespace Dixie.Bff.Tests.Support;
@@ -20,6 +21,11 @@ public sealed record DixieHostOptions
     public Action<IEndpointRouteBuilder>? MapExtra { get; init; }
     public Action<IServiceCollection>? ConfigureServices { get; init; }
     public bool WaitUntilMigrated { get; init; } = true;
+    /// <summary>
+    /// When set, the allowlist file lists this API key (as its digest) and <see cref="DixieHost.Client"/>
+    /// sends it, so suites about the pipeline can reach gated `/api` routes with a real credential.
+    /// </summary>
+    public string? ApiKey { get; init; }
     /// <summary>When set, every span the host's tracer provider ends is added here (after sanitising).</summary>
     public List<System.Diagnostics.Activity>? ExportedSpans { get; init; }
 }
@@ -30,13 +36,14 @@ public sealed record DixieHostOptions
 /// </summary>
 public sealed class DixieHost : IAsyncDisposable
 {
-    private DixieHost(WebApplication app, Uri baseUrl, LogCapture logs, IReadOnlyDictionary<string, string?> environment)
+    private DixieHost(WebApplication app, Uri baseUrl, LogCapture logs, IReadOnlyDictionary<string, string?> environment, string? apiKey)
     {
         App = app;
         BaseUrl = baseUrl;
         Logs = logs;
         Environment = environment;
         Client = CreateClient(baseUrl);
+        if (apiKey is not null) Client.DefaultRequestHeaders.Authorization = new("Bearer", apiKey);
     }
 
     /// <summary>
@@ -49,6 +56,7 @@ public sealed class DixieHost : IAsyncDisposable
 
     public WebApplication App { get; }
     public Uri BaseUrl { get; }
+    /// <summary>Sends the host's <see cref="DixieHostOptions.ApiKey"/> when one was given.</summary>
     public HttpClient Client { get; }
     public LogCapture Logs { get; }
     public IReadOnlyDictionary<string, string?> Environment { get; }
@@ -67,12 +75,12 @@ public sealed class DixieHost : IAsyncDisposable
         builder.Logging.ClearProviders().AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Dixie", config.Http.LogLevel);
         if (options.ExportedSpans is { } spans)
-            builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
+            builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new SimpleActivityExportProcessor(new LockedSpanExporter(spans))));
         options.ConfigureServices?.Invoke(builder.Services);
         var app = builder.Build();
         DixieApp.Configure(app, options.MapExtra);
         await app.StartAsync();
-        var host = new DixieHost(app, new Uri($"http://127.0.0.1:{config.Http.Port}/"), logs, environment);
+        var host = new DixieHost(app, new Uri($"http://127.0.0.1:{config.Http.Port}/"), logs, environment, options.ApiKey);
         if (options.WaitUntilMigrated) await host.WaitUntilMigratedAsync();
         return host;
     }

@@ -16,7 +16,7 @@ public sealed class TracingTests
     public async Task Request_span_is_named_and_carries_only_allowlisted_attributes()
     {
         var spans = new List<Activity>();
-        await using var host = await DixieHost.StartAsync(new DixieHostOptions { ExportedSpans = spans, MapExtra = PipelineHostFixture.MapTestEndpoints });
+        await using var host = await DixieHost.StartAsync(new DixieHostOptions { ExportedSpans = spans, MapExtra = PipelineHostFixture.MapTestEndpoints, ApiKey = TestEnvironment.NewApiKey() });
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/test/headers?wallet={Wallet}&ticket=secret-ticket");
         request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
@@ -37,7 +37,7 @@ public sealed class TracingTests
         Assert.Null(span.GetTagItem("url.query"));
         Assert.Null(span.GetTagItem("client.address"));
         Assert.Null(span.GetTagItem("user_agent.original"));
-        var everything = string.Join(' ', spans.Where(s => s.TraceId.ToHexString() == traceId).SelectMany(s => s.TagObjects).Select(t => $"{t.Key}={t.Value}"));
+        var everything = string.Join(' ', LockedSpanExporter.Snapshot(spans).Where(s => s.TraceId.ToHexString() == traceId).SelectMany(s => s.TagObjects).Select(t => $"{t.Key}={t.Value}"));
         Assert.DoesNotContain("secret-ticket", everything, StringComparison.Ordinal);
         Assert.DoesNotContain(Wallet[2..], everything, StringComparison.OrdinalIgnoreCase);
     }
@@ -46,7 +46,7 @@ public sealed class TracingTests
     public async Task Exception_text_is_recorded_redacted()
     {
         var spans = new List<Activity>();
-        await using var host = await DixieHost.StartAsync(new DixieHostOptions { ExportedSpans = spans, MapExtra = PipelineHostFixture.MapTestEndpoints });
+        await using var host = await DixieHost.StartAsync(new DixieHostOptions { ExportedSpans = spans, MapExtra = PipelineHostFixture.MapTestEndpoints, ApiKey = TestEnvironment.NewApiKey() });
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/test/throw");
         request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
@@ -68,6 +68,7 @@ public sealed class TracingTests
         {
             FinnUrl = emulator.BaseUrl,
             ExportedSpans = spans,
+            ApiKey = TestEnvironment.NewApiKey(),
             MapExtra = app => app.MapPost("/api/test/finn", async (HttpContext context, FinnClient finn) =>
             {
                 var created = await finn.CreateSessionAsync(new { agentId = "oracle" }, new FinnCallContext(context.TraceIdentifier), context.RequestAborted);
@@ -87,12 +88,16 @@ public sealed class TracingTests
         Assert.StartsWith($"00-{traceId}-", forwarded, StringComparison.Ordinal);
         Assert.Equal(response.Headers.GetValues("X-Request-Id").Single(), headers.GetProperty("x-request-id").GetString());
 
-        // dixie.request → dixie.finn.inference → the HttpClient span whose id finn received as parent.
+        // dixie.request → {dixie.auth, dixie.finn.inference → the HttpClient span whose id finn received as parent}.
         // (The in-process emulator's own server span shares the trace; ours is the caller's child.)
         var server = await WaitForSpanAsync(spans, traceId, "dixie.request", parent: "00f067aa0ba902b7");
+        var auth = await WaitForSpanAsync(spans, traceId, "dixie.auth");
+        Assert.Equal(server.SpanId, auth.ParentSpanId);
+        Assert.Equal("api_key", auth.GetTagItem("auth_type"));
         var inference = await WaitForSpanAsync(spans, traceId, "dixie.finn.inference");
         Assert.Equal(server.SpanId, inference.ParentSpanId);
-        var client = spans.Single(s => s.TraceId.ToHexString() == traceId && s.Kind == ActivityKind.Client);
+        Assert.True(auth.StartTimeUtc + auth.Duration <= inference.StartTimeUtc, "dixie.auth ends before the handler calls finn");
+        var client = LockedSpanExporter.Snapshot(spans).Single(s => s.TraceId.ToHexString() == traceId && s.Kind == ActivityKind.Client);
         Assert.Equal(inference.SpanId, client.ParentSpanId);
         Assert.Equal(client.SpanId.ToHexString(), forwarded.Split('-')[2]);
         Assert.All(inference.TagObjects, tag => Assert.Contains(tag.Key, new[] { "model", "tokens", "latency_ms", "circuit_state" }));

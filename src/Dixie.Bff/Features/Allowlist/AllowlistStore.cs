@@ -1,3 +1,4 @@
+using Dixie.Bff.Features.Auth;
 using Dixie.Bff.Features.Governance.Audit;
 using Dixie.Bff.Features.Governance.Mutations;
 using Dixie.Bff.Infrastructure.Configuration;
@@ -38,6 +39,7 @@ public sealed class AllowlistStore(
     AuditTrail audit,
     MutationLog mutations,
     OutboxWriter outbox,
+    RevocationStore revocations,
     TimeProvider clock,
     ILogger<AllowlistStore> logger,
     AllowlistWriteHook? hook = null) : IDisposable
@@ -161,14 +163,12 @@ public sealed class AllowlistStore(
     /// <summary>
     /// What must follow a committed wallet removal (spec 04 §7.4), once the locks are released.
     /// </summary>
-    private Task AfterWalletRemovedAsync(string wallet)
+    private async Task AfterWalletRemovedAsync(string wallet)
     {
-        // The revocation watermark `auth:wallet-revoked:<EIP-55>` (spec 04 §4.5) is written here:
-        // `RevocationStore.RevokeWalletAsync(wallet, CancellationToken.None)`, so every outstanding
-        // token of the wallet fails on every instance at once. The token code (branch `auth`) owns
-        // RevocationStore; the call is wired when that branch is merged.
-        // `ConvictionResolver.Invalidate(wallet)` (spec 07) joins it once the resolver exists.
-        return Task.CompletedTask;
+        // Every outstanding token of the wallet fails on every instance at once (spec 04 §4.5);
+        // the store queues the write when Redis is away. ConvictionResolver.Invalidate (spec 07)
+        // joins this once the resolver exists.
+        await revocations.RevokeWalletAsync(wallet, CancellationToken.None);
     }
 }
 

@@ -14,13 +14,12 @@ namespace Dixie.Bff.Features.Auth;
 /// verified, so a forged request cannot burn a user's nonce.
 /// </summary>
 public sealed class SiweSignIn(
-    SiweRules rules, NonceStore nonces, RevocationStore revocations, CurrentAllowlist allowlist, TokenIssuer issuer,
-    DixieConfig config, IServiceProvider services, ILogger<SiweSignIn> logger)
+    SiweRules rules, NonceStore nonces, RevocationStore revocations, CurrentAllowlist allowlist, AllowlistReloader reloader,
+    TokenIssuer issuer, DixieConfig config, ILogger<SiweSignIn> logger)
 {
     private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = 32 };
 
     private readonly bool _strict = config.Auth.SiweNonceMode == SiweNonceMode.Strict;
-    private readonly AllowlistRefresh? _refreshAllowlist = services.GetService<AllowlistRefresh>();
 
     public async Task<Results<JsonHttpResult<SiweResponse>, JsonHttpResult<ApiError>>> SignInAsync(HttpRequest request, CancellationToken ct)
     {
@@ -56,7 +55,7 @@ public sealed class SiweSignIn(
             }
         }
 
-        if (_refreshAllowlist is not null && await IsAllowlistStaleAsync(siwe.Address, ct)) await _refreshAllowlist(ct);
+        if (await IsAllowlistStaleAsync(siwe.Address, ct)) await reloader.ReloadNowAsync(ct);
         var walletHash = Redaction.Hash12(siwe.Address);
         if (!allowlist.Snapshot.ContainsWallet(siwe.Address))
         {

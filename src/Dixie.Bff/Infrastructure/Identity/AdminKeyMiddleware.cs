@@ -5,13 +5,13 @@ using Dixie.Bff.Infrastructure.Logging;
 namespace Dixie.Bff.Infrastructure.Identity;
 
 /// <summary>
-/// Stage 15 (spec 02 §12.1): every admin-key route needs the configured admin key. Fails closed
-/// when none is configured. On success the request's identity is `admin`.
+/// Stage 15 (spec 02 §12.1): every admin-key route needs the configured admin key. The
+/// authentication stage compared the key and left `admin` or the reason it failed; this stage
+/// answers for the failures. Fails closed when no key is configured.
 /// </summary>
 public sealed partial class AdminKeyMiddleware(RequestDelegate next, DixieConfig config, ILogger<AdminKeyMiddleware> logger)
 {
-    private const string Challenge = "Bearer realm=\"dixie-bff\"";
-    private readonly AdminKey? _key = config.Access.AdminKey is { } key ? new AdminKey(key) : null;
+    private readonly bool _configured = config.Access.AdminKey is not null;
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -20,35 +20,28 @@ public sealed partial class AdminKeyMiddleware(RequestDelegate next, DixieConfig
             await next(context);
             return;
         }
-        if (_key is null)
+        if (!_configured)
         {
             LogAdminAuthFailed(logger, "not_configured", RouteOf(context));
             await ApiErrors.WriteAsync(context, StatusCodes.Status403Forbidden, "forbidden", "Admin API not configured");
             return;
         }
-        var presented = AdminKey.Presented(context.Request.Headers.Authorization);
-        if (presented.Length == 0)
+        var identity = RequestIdentity.Of(context);
+        if (identity.Kind == IdentityKind.Admin)
         {
-            context.Features.Set(Anonymous("admin_key_missing"));
+            await next(context);
+            return;
+        }
+        if (identity.Credential == "admin_key_missing")
+        {
             LogAdminAuthFailed(logger, "missing", RouteOf(context));
-            context.Response.Headers.WWWAuthenticate = Challenge;
+            context.Response.Headers.WWWAuthenticate = AllowlistGate.Challenge;
             await ApiErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, "unauthorized", "Admin key required");
             return;
         }
-        if (!_key.Matches(presented))
-        {
-            context.Features.Set(Anonymous("admin_key_invalid"));
-            LogAdminAuthFailed(logger, "invalid", RouteOf(context));
-            await ApiErrors.WriteAsync(context, StatusCodes.Status403Forbidden, "forbidden", "Invalid admin key");
-            return;
-        }
-        context.Features.Set(Admin);
-        await next(context);
+        LogAdminAuthFailed(logger, "invalid", RouteOf(context));
+        await ApiErrors.WriteAsync(context, StatusCodes.Status403Forbidden, "forbidden", "Invalid admin key");
     }
-
-    private static readonly RequestIdentity Admin = new() { Kind = IdentityKind.Admin, Credential = "valid" };
-
-    private static RequestIdentity Anonymous(string credential) => new() { Kind = IdentityKind.Anonymous, Credential = credential };
 
     /// <summary>The route template, or for an unmatched path the path itself with any wallet redacted.</summary>
     private static string RouteOf(HttpContext context) =>
