@@ -1,7 +1,7 @@
 using NBitcoin.Secp256k1;
 using Nethereum.Util;
 
-namespace Dixie.Bff.Tests.Auth;
+namespace Dixie.Testing;
 
 /// <summary>
 /// The publicly known Hardhat test accounts (spec 04 §9) and an EIP-191 `personal_sign` built on

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Dixie.Bff.Tests.Auth;
+namespace Dixie.Testing;
 
 /// <summary>An EIP-4361 message a test writes field by field; <see cref="ToString"/> gives the exact text to sign.</summary>
 public sealed record SiweText
