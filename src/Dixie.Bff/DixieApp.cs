@@ -37,11 +37,13 @@ public static class DixieApp
         });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.ListenAnyIP(config.Http.Port));
         builder.Services.AddRoutingCore().AddHttpClient();
-        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info = new() { Title = "dixie-bff", Version = DixieTelemetry.Version, Description = "Backend-for-frontend in front of loa-finn" };
-            return Task.CompletedTask;
-        }));
+        builder.Services.AddOpenApi(options => options
+            .AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new() { Title = "dixie-bff", Version = DixieTelemetry.Version, Description = "Backend-for-frontend in front of loa-finn" };
+                return Task.CompletedTask;
+            })
+            .AddDocumentTransformer(OpenApiSecurity.ApplyAsync));
         builder.Logging.AddDixieLogging(config.Http.LogLevel);
 
         builder.Services.AddSingleton(config);
