@@ -1,0 +1,78 @@
+using Dapper;
+using Dixie.Bff.Infrastructure.Outbox;
+using Npgsql;
+
+namespace Dixie.Bff.Features.Chat;
+
+/// <summary>One `chat_sessions` row as the API shows it.</summary>
+public sealed record ChatSessionRow(string SessionId, DateTime CreatedAt, DateTime LastActivityAt, int MessageCount);
+
+/// <summary>
+/// The ownership store of spec 05 §1, shared by the JSON, SSE and WebSocket transports. A session
+/// whose row is missing or belongs to someone else is "not found" alike, so no caller can learn
+/// whether another's session exists.
+/// </summary>
+public sealed class ChatSessionStore(NpgsqlDataSource dataSource, OutboxWriter outbox, TimeProvider clock)
+{
+    private const string FindOwnedSql = """
+        SELECT session_id AS SessionId, created_at AS CreatedAt, last_activity_at AS LastActivityAt, message_count AS MessageCount
+        FROM chat_sessions WHERE session_id = @sessionId AND owner = @owner
+        """;
+
+    private const string CreateSql = """
+        INSERT INTO chat_sessions (session_id, owner, owner_kind, created_at, last_activity_at, message_count)
+        VALUES (@sessionId, @owner, @ownerKind, @now, @now, 0)
+        ON CONFLICT (session_id) DO NOTHING
+        """;
+
+    private const string ListSql = """
+        SELECT session_id AS SessionId, created_at AS CreatedAt, last_activity_at AS LastActivityAt, message_count AS MessageCount
+        FROM chat_sessions WHERE owner = @owner
+        ORDER BY last_activity_at DESC, session_id DESC
+        LIMIT @limit
+        """;
+
+    private const string CountTurnSql = """
+        UPDATE chat_sessions SET message_count = message_count + 1, last_activity_at = @now
+        WHERE session_id = @sessionId
+        """;
+
+    /// <summary>The caller's session, or null when it is missing or someone else's.</summary>
+    public async Task<ChatSessionRow?> FindOwnedAsync(string sessionId, ChatOwner owner, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<ChatSessionRow>(
+            new CommandDefinition(FindOwnedSql, new { sessionId, owner = owner.Id }, cancellationToken: ct));
+    }
+
+    /// <summary>Records a session finn just created; false when finn reused an id that already has a row.</summary>
+    public async Task<bool> CreateAsync(string sessionId, ChatOwner owner, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(CreateSql,
+            new { sessionId, owner = owner.Id, ownerKind = owner.StoredKind, now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
+        return inserted == 1;
+    }
+
+    /// <summary>The caller's sessions, newest activity first.</summary>
+    public async Task<IReadOnlyList<ChatSessionRow>> ListAsync(ChatOwner owner, int limit, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<ChatSessionRow>(new CommandDefinition(ListSql, new { owner = owner.Id, limit }, cancellationToken: ct));
+        return [.. rows];
+    }
+
+    /// <summary>
+    /// A completed, non-aborted turn (spec 05 §2.2 step 4, §10): the count, the activity time and the
+    /// interaction signal commit together or not at all. Not cancellable: the turn has happened.
+    /// </summary>
+    public async Task RecordTurnAsync(ChatInteractionSignal signal)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
+        await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
+        await connection.ExecuteAsync(new CommandDefinition(CountTurnSql,
+            new { sessionId = signal.SessionId, now = clock.GetUtcNow().UtcDateTime }, transaction));
+        await outbox.AddAsync(connection, transaction, signal, dedupKey: null, CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
+    }
+}
