@@ -1,0 +1,3 @@
+namespace Dixie.Bff.Features.Chat;
+
+public sealed record ChatTurnRequest(ChatOwner Owner, string Prompt, string? SessionId);

@@ -1,0 +1,55 @@
+using System.Diagnostics.Metrics;
+using Dixie.Bff.Infrastructure.Logging;
+using Dixie.Bff.Infrastructure.Telemetry;
+
+namespace Dixie.Bff.Features.Chat.Streaming;
+
+/// <summary>The `chat_turn` line and the chat instruments of spec 05 §11 / spec 10 §6 for the streaming transports.</summary>
+public static partial class ChatTurnLog
+{
+    public const string Sse = "sse";
+    public const string Ws = "ws";
+
+    private static readonly Counter<long> Turns =
+        DixieTelemetry.Meter.CreateCounter<long>("dixie.chat.turns", "{turn}", "Chat turns by transport and outcome");
+
+    private static readonly UpDownCounter<long> StreamsActive =
+        DixieTelemetry.Meter.CreateUpDownCounter<long>("dixie.chat.streams_active", "{stream}", "Open SSE streams and proxied WebSockets");
+
+    /// <summary>Counts one open stream until the returned handle is disposed.</summary>
+    public static IDisposable TrackStream(string transport)
+    {
+        StreamsActive.Add(1, new KeyValuePair<string, object?>("transport", transport));
+        return new StreamHandle(transport);
+    }
+
+    /// <summary>`outcome` ∈ ok | error | aborted | disconnected.</summary>
+    public static void Turn(ILogger logger, string transport, string outcome, long latencyMs, string? sessionId, ChatOwner owner)
+    {
+        Turns.Add(1, new KeyValuePair<string, object?>("transport", transport), new KeyValuePair<string, object?>("outcome", outcome));
+        LogTurn(logger, transport, outcome, latencyMs, sessionId, owner.Hash);
+    }
+
+    [LoggerMessage(EventId = 5001, EventName = LogEvents.ChatTurn, Level = LogLevel.Information, Message = "Chat turn {Outcome} over {Transport}")]
+    private static partial void LogTurn(ILogger logger, string transport, string outcome, long latencyMs, string? sessionId, string ownerHash);
+
+    [LoggerMessage(EventId = 5002, EventName = LogEvents.FinnFrameInvalid, Level = LogLevel.Warning, Message = "loa-finn sent a frame that is not a JSON object with a string type")]
+    public static partial void FrameInvalid(ILogger logger);
+
+    [LoggerMessage(EventId = 5003, EventName = LogEvents.ChatTurnRecordFailed, Level = LogLevel.Error, Message = "A completed chat turn could not be recorded")]
+    public static partial void RecordFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5004, EventName = LogEvents.UnhandledException, Level = LogLevel.Error, Message = "A chat stream failed")]
+    public static partial void StreamFailed(ILogger logger, Exception exception);
+
+    private sealed class StreamHandle(string transport) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+                StreamsActive.Add(-1, new KeyValuePair<string, object?>("transport", transport));
+        }
+    }
+}

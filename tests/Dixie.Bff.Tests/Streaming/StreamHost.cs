@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Dixie.Bff.Features.Chat;
+using Dixie.Bff.Features.Chat.Streaming;
+using Dixie.Bff.Infrastructure.Identity;
+using Dixie.Bff.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Dixie.Bff.Tests.Streaming;
+
+/// <summary>
+/// A dixie-bff whose caller is a listed API key, with a stand-in for the streaming branch of
+/// `POST /api/chat` at <see cref="StreamPath"/> that hands the body straight to <see cref="ChatStreaming"/>.
+/// </summary>
+public static class StreamHost
+{
+    public const string StreamPath = "/api/test/chat-stream";
+
+    public static Task<DixieHost> StartAsync(string finnUrl, Dictionary<string, string?>? environment = null)
+    {
+        var options = new DixieHostOptions
+        {
+            FinnUrl = finnUrl,
+            ApiKey = TestEnvironment.NewApiKey(),
+            Environment = { ["DIXIE_RATE_LIMIT_RPM"] = "1000000" },
+            MapExtra = endpoints => endpoints.MapPost(StreamPath, StreamAsync),
+        };
+        foreach (var (name, value) in environment ?? []) options.Environment[name] = value;
+        return DixieHost.StartAsync(options);
+    }
+
+    private static async Task StreamAsync(HttpContext context, ChatStreaming streaming)
+    {
+        using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        var prompt = body.RootElement.GetProperty("prompt").GetString()!;
+        var sessionId = body.RootElement.TryGetProperty("sessionId", out var id) ? id.GetString() : null;
+        var owner = ChatOwner.Of(RequestIdentity.Of(context))!;
+        await streaming.StreamAsync(context, new ChatTurnRequest(owner, prompt, sessionId), context.RequestAborted);
+    }
+
+    public static Task<SseEvents> OpenAsync(this DixieHost host, string prompt, string? sessionId = null, string? requestId = null) =>
+        SseEvents.OpenAsync(host.Client, StreamPath, sessionId is null ? new { prompt } : new { prompt, sessionId }, requestId);
+
+    /// <summary>The stored `message_count` of a session (owned by the host's API key).</summary>
+    public static async Task<int> MessageCountAsync(this DixieHost host, string sessionId)
+    {
+        var owner = new ChatOwner(host.Client.DefaultRequestHeaders.Authorization!.Parameter![..12], Dixie.Bff.Infrastructure.Outbox.CallerKind.ApiKey);
+        var row = await host.Get<ChatSessionStore>().FindOwnedAsync(sessionId, owner, CancellationToken.None);
+        return row?.MessageCount ?? throw new InvalidOperationException($"session {sessionId} is not the host key's");
+    }
+}
