@@ -56,6 +56,9 @@ public sealed class SseEvents(HttpResponseMessage response, Stream body) : IAsyn
         }
     }
 
+    /// <summary>The whole body as text, for answers that are not a stream.</summary>
+    public Task<string> BodyAsync() => _reader.ReadToEndAsync();
+
     /// <summary>Every event up to the end of the stream (comments skipped).</summary>
     public async Task<List<SseItem>> ReadToEndAsync(TimeSpan? timeout = null)
     {
