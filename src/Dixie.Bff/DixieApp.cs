@@ -3,6 +3,7 @@ using Dixie.Bff.Features.Admin;
 using Dixie.Bff.Features.Allowlist;
 using Dixie.Bff.Features.Auth;
 using Dixie.Bff.Features.Chat.Streaming;
+using Dixie.Bff.Features.Chat.WebSocket;
 using Dixie.Bff.Features.Governance;
 using Dixie.Bff.Features.Health;
 using Dixie.Bff.Infrastructure;
@@ -90,6 +91,7 @@ public static class DixieApp
         app.MapAdmin();
         app.MapAuth();
         app.MapAllowlist();
+        app.MapChatWebSocket();
         if (config.Http.MetricsEnabled) app.MapPrometheusScrapingEndpoint("/metrics").DisableHttpMetrics();
         mapExtra?.Invoke(app);
         return app;

@@ -10,7 +10,7 @@ namespace Dixie.Bff.Features.Chat.Streaming;
 /// The outcome of an upstream handshake the breaker counted as a success: an open socket, or finn's
 /// refusal with a caller-error status (4xx except 429), which is not an outage.
 /// </summary>
-public sealed record FinnSocketHandshake(WebSocket? Socket, int Status)
+public sealed record FinnSocketHandshake(System.Net.WebSockets.WebSocket? Socket, int Status)
 {
     public bool IsOpen => Socket is not null;
 }

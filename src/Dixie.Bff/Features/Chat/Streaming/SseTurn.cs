@@ -10,7 +10,7 @@ namespace Dixie.Bff.Features.Chat.Streaming;
 /// the client is gone, which sends `abort` upstream and writes nothing more.
 /// </summary>
 public sealed class SseTurn(
-    HttpContext context, WebSocket upstream, StreamedTurn turn, ChatSessionStore sessions,
+    HttpContext context, System.Net.WebSockets.WebSocket upstream, StreamedTurn turn, ChatSessionStore sessions,
     TimeSpan frameTimeout, TimeProvider clock, ILogger logger, CancellationToken stopping)
 {
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);

@@ -16,7 +16,7 @@ public sealed record UpstreamMessage(UpstreamMessageKind Kind, string? Text = nu
     /// Reads one whole message. Never cancelled: cancelling a receive aborts the socket, and the
     /// callers still need it to send `abort` upstream.
     /// </summary>
-    public static async Task<UpstreamMessage> ReceiveAsync(WebSocket socket)
+    public static async Task<UpstreamMessage> ReceiveAsync(System.Net.WebSockets.WebSocket socket)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         try
@@ -41,7 +41,7 @@ public sealed record UpstreamMessage(UpstreamMessageKind Kind, string? Text = nu
     }
 
     /// <summary>Best effort: a send on a socket finn already dropped changes nothing for the caller.</summary>
-    public static async Task TrySendAsync(WebSocket socket, string json)
+    public static async Task TrySendAsync(System.Net.WebSockets.WebSocket socket, string json)
     {
         if (socket.State != WebSocketState.Open) return;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
@@ -55,7 +55,7 @@ public sealed record UpstreamMessage(UpstreamMessageKind Kind, string? Text = nu
     }
 
     /// <summary>Closes (or, when finn does not answer within 2 s, aborts) and disposes the socket.</summary>
-    public static async Task CloseQuietlyAsync(WebSocket socket, WebSocketCloseStatus status, string reason)
+    public static async Task CloseQuietlyAsync(System.Net.WebSockets.WebSocket socket, WebSocketCloseStatus status, string reason)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
