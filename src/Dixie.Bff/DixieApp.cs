@@ -80,6 +80,8 @@ public static class DixieApp
     {
         var config = app.Services.GetRequiredService<DixieConfig>();
         app.UseHttpPipeline();
+        // Upgrades for `/ws/**` (spec 05 §6): after request id, tracing and logging, outside the `/api` stages.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
         app.UseRouting();
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>();

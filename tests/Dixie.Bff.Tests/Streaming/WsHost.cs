@@ -28,7 +28,7 @@ public sealed class WsHost : IAsyncDisposable
     public string Prefix { get; }
 
     public static async Task<WsHost> StartAsync(string finnUrl, Dictionary<string, string?>? environment = null,
-        string? prefix = null, string? wallet = null, bool redis = true)
+        string? prefix = null, string? wallet = null, bool redis = true, string? databaseUrl = null)
     {
         wallet ??= AllowlistTesting.NewWallet();
         var apiKey = AllowlistTesting.NewApiKey();
@@ -38,6 +38,7 @@ public sealed class WsHost : IAsyncDisposable
         var options = new DixieHostOptions
         {
             FinnUrl = finnUrl,
+            DatabaseUrl = databaseUrl,
             Environment =
             {
                 ["DIXIE_ALLOWLIST_PATH"] = path,
@@ -69,6 +70,22 @@ public sealed class WsHost : IAsyncDisposable
         response.EnsureSuccessStatusCode();
         return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("ticket").GetString()!;
     }
+
+    /// <summary>A session created at finn directly and recorded as the wallet's.</summary>
+    public async Task<string> SessionAsync(string finnUrl)
+    {
+        using var finn = DixieHost.CreateClient(new Uri(finnUrl.TrimEnd('/') + "/"));
+        var created = await finn.PostAsync("api/sessions", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        created.EnsureSuccessStatusCode();
+        var sessionId = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("sessionId").GetString()!;
+        Assert.True(await Host.Get<Dixie.Bff.Features.Chat.ChatSessionStore>().CreateAsync(sessionId, Owner, CancellationToken.None));
+        return sessionId;
+    }
+
+    public Dixie.Bff.Features.Chat.ChatOwner Owner => new(Wallet, Dixie.Bff.Infrastructure.Outbox.CallerKind.Wallet);
+
+    public async Task<int> MessageCountAsync(string sessionId) =>
+        (await Host.Get<Dixie.Bff.Features.Chat.ChatSessionStore>().FindOwnedAsync(sessionId, Owner, CancellationToken.None))!.MessageCount;
 
     public ValueTask DisposeAsync() => Host.DisposeAsync();
 }

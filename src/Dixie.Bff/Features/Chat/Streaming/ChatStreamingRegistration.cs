@@ -15,6 +15,7 @@ public static class ChatStreamingRegistration
         services.AddSingleton<WebSocket.RedisWsTickets>();
         services.AddSingleton<WebSocket.MemoryWsTickets>();
         services.AddSingleton<WebSocket.WsTicketStore>();
+        services.AddSingleton<WebSocket.WsProxyRunner>();
         return services;
     }
 }
