@@ -31,6 +31,13 @@ public sealed class SseStreamTests
         Assert.Equal("req-sse-1", done.GetProperty("messageId").GetString());
         Assert.Equal(Golden, done.GetProperty("content").GetString());
         Assert.Equal(1, await host.MessageCountAsync(sessionId));
+        var signal = Assert.Single(await WsProxyTests.SignalsAsync(host, sessionId));
+        Assert.Equal("req-sse-1", signal.GetProperty("message_id").GetString());
+        Assert.Equal("api_key", signal.GetProperty("caller_kind").GetString());
+        Assert.Equal(JsonValueKind.Null, signal.GetProperty("wallet_hash").ValueKind);
+        Assert.True(signal.GetProperty("new_session").GetBoolean());
+        Assert.True(signal.GetProperty("streamed").GetBoolean());
+        Assert.Equal(Golden.Length, signal.GetProperty("response_chars").GetInt32());
 
         await using var followUp = await host.OpenAsync("Hello, what is Berachain?", sessionId);
         Assert.Equal("done", (await followUp.ReadToEndAsync())[^1].Event);
@@ -76,6 +83,7 @@ public sealed class SseStreamTests
         Assert.Equal(["chunk", "error"], events.Select(e => e.Event));
         Assert.Equal(JsonSerializer.Serialize(new { code, message }), events[^1].Data.GetRawText());
         Assert.Equal(0, await host.MessageCountAsync(sessionId));
+        Assert.Empty(await WsProxyTests.SignalsAsync(host, sessionId));
         Assert.Equal("error", host.Logs.Events("chat_turn").Single().String("outcome"));
     }
 

@@ -62,6 +62,21 @@ public sealed class WsProxyTests
         Assert.Equal(2, await host.MessageCountAsync(sessionId));
     }
 
+    private const string SignalsSql = """
+        SELECT payload->'data' FROM event_outbox
+        WHERE subject = 'dixie.signal.interaction' AND payload->'data'->>'session_id' = @session ORDER BY created_at
+        """;
+
+    internal static async Task<List<JsonElement>> SignalsAsync(DixieHost host, string sessionId)
+    {
+        await using var command = host.Get<Npgsql.NpgsqlDataSource>().CreateCommand(SignalsSql);
+        command.Parameters.AddWithValue("session", sessionId);
+        await using var reader = await command.ExecuteReaderAsync();
+        var signals = new List<JsonElement>();
+        while (await reader.ReadAsync()) signals.Add(JsonDocument.Parse(reader.GetString(0)).RootElement.Clone());
+        return signals;
+    }
+
     [Fact]
     public async Task Ws_turn_updates_session_and_aborted_turn_is_not_counted()
     {
@@ -84,6 +99,14 @@ public sealed class WsProxyTests
         Assert.Equal("ws", ok.String("transport"));
         Assert.Equal("ok", ok.String("outcome"));
         Assert.Matches("^[0-9a-f-]{36}$", done.GetProperty("data").GetProperty("messageId").GetString());
+
+        var signal = Assert.Single(await SignalsAsync(host.Host, sessionId));
+        Assert.Equal("wallet", signal.GetProperty("caller_kind").GetString());
+        Assert.Equal(Dixie.Bff.Infrastructure.Logging.Redaction.Hash12(host.Wallet), signal.GetProperty("wallet_hash").GetString());
+        Assert.True(signal.GetProperty("streamed").GetBoolean());
+        Assert.False(signal.GetProperty("new_session").GetBoolean());
+        Assert.Equal("Tell me about BGT.".Length, signal.GetProperty("prompt_chars").GetInt32());
+        Assert.Equal("Emulated reply [fe86818e8fb25343]: Tell me about BGT.".Length, signal.GetProperty("response_chars").GetInt32());
     }
 
     [Fact]
