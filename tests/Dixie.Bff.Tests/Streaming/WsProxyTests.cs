@@ -23,7 +23,8 @@ public sealed class WsProxyTests
         var finn = await SharedEmulator.GetAsync();
         await using var host = await WsHost.StartAsync(finn.BaseUrl);
         var sessionId = await host.SessionAsync(finn.BaseUrl);
-        await using var client = await ProxyClient.ConnectAsync(host.Host, sessionId, await host.TicketAsync());
+        var ticket = await host.TicketAsync();
+        await using var client = await ProxyClient.ConnectAsync(host.Host, sessionId, ticket);
 
         await client.SendAsync("""{"type":"prompt","text":"Hello, what is Berachain?"}""");
         var frames = await client.ReceiveThroughAsync("done");
@@ -60,6 +61,7 @@ public sealed class WsProxyTests
             busy[^1].GetProperty("data").GetRawText());
         Assert.Equal("done", Type((await client.ReceiveThroughAsync("done"))[^1]));
         Assert.Equal(2, await host.MessageCountAsync(sessionId));
+        Assert.DoesNotContain(ticket, host.Host.Logs.AllText);
     }
 
     private const string SignalsSql = """
