@@ -104,31 +104,15 @@ public sealed class SseTurn(
                 ChatTurnLog.FrameInvalid(logger);
                 continue;
             }
+            if (FrameTranslation.Translate(frame) is var (name, writeData))
+            {
+                FrameTranslation.Accumulate(frame, turn);
+                await _sse.WriteEventAsync(name, writeData);
+                lastEvent = clock.GetUtcNow();
+                continue;
+            }
             switch (frame.Type)
             {
-                case "text_delta":
-                    var delta = frame.Text("delta");
-                    turn.AddDelta(delta);
-                    await _sse.WriteEventAsync("chunk", json => json.WriteString("content", delta));
-                    break;
-                case "tool_start":
-                    turn.AddToolCall();
-                    await _sse.WriteEventAsync("tool_call", json =>
-                    {
-                        json.WriteString("name", frame.Text("toolName"));
-                        json.WritePropertyName("args");
-                        if (frame.Json("args") is { } args) args.WriteTo(json);
-                        else json.WriteNullValue();
-                    });
-                    break;
-                case "tool_end":
-                    await _sse.WriteEventAsync("tool_result", json =>
-                    {
-                        json.WriteString("name", frame.Text("toolName"));
-                        json.WriteString("result", frame.Text("result"));
-                        json.WriteBoolean("isError", frame.Flag("isError"));
-                    });
-                    break;
                 case "agent_end":
                     await turn.RecordAsync(sessions, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, logger);
                     await _sse.WriteEventAsync("done", json =>
@@ -145,7 +129,6 @@ public sealed class SseTurn(
                     // turn_end, compaction, billing and control frames are not part of the SSE vocabulary.
                     continue;
             }
-            lastEvent = clock.GetUtcNow();
         }
     }
 

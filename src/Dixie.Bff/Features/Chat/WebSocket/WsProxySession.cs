@@ -11,7 +11,7 @@ namespace Dixie.Bff.Features.Chat.WebSocket;
 /// translated, and whichever side ends first decides how the other is closed. Each socket has one
 /// reader; sends to a socket are serialised because both directions can write to the client.
 /// </summary>
-internal sealed class WsProxySession(
+internal sealed partial class WsProxySession(
     System.Net.WebSockets.WebSocket client, System.Net.WebSockets.WebSocket upstream, ChatOwner owner, string sessionId,
     ChatSessionStore sessions, ILogger logger, CancellationToken stopping) : IDisposable
 {
@@ -19,8 +19,8 @@ internal sealed class WsProxySession(
     private static readonly TimeSpan ClientCloseWait = TimeSpan.FromSeconds(5);
     private static readonly int[] RelayedCloseCodes = [1000, 1001, 1009, 4001, 4004, 4029];
 
-    private readonly SemaphoreSlim _clientSend = new(1, 1);
-    private readonly SemaphoreSlim _upstreamSend = new(1, 1);
+    private readonly SerializedSocket _client = new(client);
+    private readonly SerializedSocket _upstream = new(upstream);
     private readonly Lock _gate = new();
     private ActiveTurn? _turn;
     private string _lastMessageId = "";
@@ -62,100 +62,11 @@ internal sealed class WsProxySession(
 
     public void Dispose()
     {
-        _clientSend.Dispose();
-        _upstreamSend.Dispose();
+        _client.Dispose();
+        _upstream.Dispose();
     }
 
     private bool TryEnd() => Interlocked.Exchange(ref _ended, 1) == 0;
-
-    private async Task ClientLoopAsync()
-    {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        while (true)
-        {
-            buffer.ResetWrittenCount();
-            ValueWebSocketReceiveResult result;
-            try
-            {
-                do
-                {
-                    result = await client.ReceiveAsync(buffer.GetMemory(4096), CancellationToken.None);
-                    buffer.Advance(result.Count);
-                }
-                while (!result.EndOfMessage && result.MessageType == WebSocketMessageType.Text && buffer.WrittenCount <= MaxClientMessageBytes);
-            }
-            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or IOException or OperationCanceledException)
-            {
-                await ClientGoneAsync();
-                return;
-            }
-            switch (result.MessageType)
-            {
-                case WebSocketMessageType.Close:
-                    await CloseClientAsync(WebSocketCloseStatus.NormalClosure, "");
-                    await ClientGoneAsync();
-                    return;
-                case WebSocketMessageType.Binary:
-                    await CloseClientAsync(WebSocketCloseStatus.InvalidMessageType, "Binary frames not supported");
-                    await ClientGoneAsync();
-                    return;
-            }
-            if (buffer.WrittenCount > MaxClientMessageBytes)
-            {
-                await CloseClientAsync(WebSocketCloseStatus.MessageTooBig, "Message too large");
-                await ClientGoneAsync();
-                return;
-            }
-            await OnClientFrameAsync(WsClientFrame.Parse(Encoding.UTF8.GetString(buffer.WrittenSpan)));
-        }
-    }
-
-    private async Task OnClientFrameAsync(WsClientFrame frame)
-    {
-        switch (frame.Kind)
-        {
-            case WsClientFrameKind.Prompt:
-                bool busy;
-                lock (_gate)
-                {
-                    busy = _turn is not null;
-                    if (!busy)
-                    {
-                        var messageId = Guid.NewGuid().ToString("D");
-                        _turn = new ActiveTurn(new StreamedTurn(owner, sessionId, messageId, frame.Text!.Length, newSession: false), Stopwatch.GetTimestamp());
-                        _lastMessageId = messageId;
-                    }
-                }
-                if (busy) await SendClientAsync(ClientFrames.Error("turn_in_progress", "A prompt is already being answered", recoverable: true));
-                else await SendUpstreamAsync(ClientFrames.Prompt(frame.Text!));
-                break;
-            case WsClientFrameKind.Abort:
-                lock (_gate)
-                {
-                    if (_turn is not null) _turn.Aborted = true;
-                }
-                await SendUpstreamAsync(ClientFrames.Abort);
-                break;
-            case WsClientFrameKind.Ping:
-                await SendUpstreamAsync(ClientFrames.Ping);
-                break;
-            default:
-                await SendClientAsync(ClientFrames.Error("invalid_request", frame.Problem!, recoverable: true));
-                break;
-        }
-    }
-
-    /// <summary>The client closed or dropped: a turn in flight is aborted upstream, then finn's socket is closed.</summary>
-    private async Task ClientGoneAsync()
-    {
-        if (!TryEnd()) return;
-        if (TakeTurn() is { } turn)
-        {
-            await SendUpstreamAsync(ClientFrames.Abort);
-            LogTurn(turn, "disconnected");
-        }
-        await CloseUpstreamAsync(WebSocketCloseStatus.NormalClosure);
-    }
 
     private async Task UpstreamLoopAsync()
     {
@@ -184,31 +95,14 @@ internal sealed class WsProxySession(
     {
         ActiveTurn? turn;
         lock (_gate) turn = _turn;
+        if (FrameTranslation.Translate(frame) is var (name, writeData))
+        {
+            FrameTranslation.Accumulate(frame, turn?.Turn);
+            await SendClientAsync(ClientFrames.Frame(name, writeData));
+            return;
+        }
         switch (frame.Type)
         {
-            case "text_delta":
-                var delta = frame.Text("delta");
-                turn?.Turn.AddDelta(delta);
-                await SendClientAsync(ClientFrames.Frame("chunk", json => json.WriteString("content", delta)));
-                break;
-            case "tool_start":
-                turn?.Turn.AddToolCall();
-                await SendClientAsync(ClientFrames.Frame("tool_call", json =>
-                {
-                    json.WriteString("name", frame.Text("toolName"));
-                    json.WritePropertyName("args");
-                    if (frame.Json("args") is { } args) args.WriteTo(json);
-                    else json.WriteNullValue();
-                }));
-                break;
-            case "tool_end":
-                await SendClientAsync(ClientFrames.Frame("tool_result", json =>
-                {
-                    json.WriteString("name", frame.Text("toolName"));
-                    json.WriteString("result", frame.Text("result"));
-                    json.WriteBoolean("isError", frame.Flag("isError"));
-                }));
-                break;
             case "agent_end":
                 turn = TakeTurn();
                 if (turn is { Aborted: false })
@@ -299,70 +193,16 @@ internal sealed class WsProxySession(
 
     private static long ElapsedMs(ActiveTurn turn) => (long)Stopwatch.GetElapsedTime(turn.Started).TotalMilliseconds;
 
-    private async Task SendClientAsync(string json)
-    {
-        await _clientSend.WaitAsync(CancellationToken.None);
-        try
-        {
-            if (client.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                using var timeout = new CancellationTokenSource(ClientCloseWait);
-                await client.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, timeout.Token);
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or IOException or OperationCanceledException)
-        {
-            // The client is gone; its reader ends the session.
-        }
-        finally
-        {
-            _clientSend.Release();
-        }
-    }
+    private Task SendClientAsync(string json) => _client.SendAsync(json);
 
-    private async Task CloseClientAsync(WebSocketCloseStatus status, string reason)
-    {
-        await _clientSend.WaitAsync(CancellationToken.None);
-        try
-        {
-            if (client.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                using var timeout = new CancellationTokenSource(ClientCloseWait);
-                await client.CloseOutputAsync(status, reason, timeout.Token);
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or IOException or OperationCanceledException)
-        {
-        }
-        finally
-        {
-            _clientSend.Release();
-        }
-    }
+    private Task CloseClientAsync(WebSocketCloseStatus status, string reason) => _client.CloseOutputAsync(status, reason);
 
-    private async Task SendUpstreamAsync(string json)
-    {
-        await _upstreamSend.WaitAsync(CancellationToken.None);
-        try
-        {
-            await UpstreamMessage.TrySendAsync(upstream, json);
-        }
-        finally
-        {
-            _upstreamSend.Release();
-        }
-    }
+    private Task SendUpstreamAsync(string json) => _upstream.SendAsync(json);
 
+    /// <summary>Closes finn's socket and releases it, so its reader ends.</summary>
     private async Task CloseUpstreamAsync(WebSocketCloseStatus status)
     {
-        await _upstreamSend.WaitAsync(CancellationToken.None);
-        try
-        {
-            await UpstreamMessage.CloseQuietlyAsync(upstream, status, "");
-        }
-        finally
-        {
-            _upstreamSend.Release();
-        }
+        await _upstream.CloseOutputAsync(status, "");
+        upstream.Abort();
     }
 }
