@@ -142,6 +142,22 @@ public sealed class WsProxyTests
     }
 
     [Fact]
+    public async Task Disallowed_origin_is_refused()
+    {
+        var finn = await SharedEmulator.GetAsync();
+        await using var host = await WsHost.StartAsync(finn.BaseUrl, new() { ["DIXIE_CORS_ORIGINS"] = "https://app.example" });
+        var sessionId = await host.SessionAsync(finn.BaseUrl);
+        var ticket = await host.TicketAsync();
+
+        AssertRefused(await ProxyClient.UpgradeAsync(host.Host, $"/ws/chat/{sessionId}?ticket={ticket}", origin: "https://app.example.evil"),
+            403, "forbidden", "Origin not allowed");
+
+        // The refusal came before the ticket check, so the ticket still opens a socket.
+        await using var client = await ProxyClient.ConnectAsync(host.Host, sessionId, ticket, origin: "https://app.example");
+        Assert.Equal(WebSocketState.Open, client.Socket.State);
+    }
+
+    [Fact]
     public async Task Open_circuit_refuses_the_upgrade()
     {
         await using var finn = await TestEmulator.StartAsync();

@@ -23,12 +23,21 @@ public sealed class WsTicketTests
         Assert.Equal(30, body.GetProperty("expires_in").GetInt32());
         Assert.Equal(["ticket", "expires_in"], body.EnumerateObject().Select(p => p.Name));
 
+        var sessionId = await host.SessionAsync(finn.BaseUrl);
+        await using (var client = await ProxyClient.ConnectAsync(host.Host, sessionId, ticket))
+            Assert.Equal(System.Net.WebSockets.WebSocketState.Open, client.Socket.State);
+        var second = await ProxyClient.UpgradeAsync(host.Host, $"/ws/chat/{sessionId}?ticket={ticket}");
+        Assert.Equal(401, second.Status);
+        Assert.Equal("""{"error":"invalid_ticket","message":"Invalid or expired ticket"}""", second.Body);
+
         var store = host.Host.Get<WsTicketStore>();
-        var first = await store.ConsumeAsync(ticket);
+        var other = await host.TicketAsync();
+        var first = await store.ConsumeAsync(other);
         Assert.Equal(WsTicketRedemption.Consumed, first.Outcome);
         Assert.Equal(host.Wallet, first.Record!.Wallet);
-        Assert.Equal(WsTicketRedemption.NotFound, (await store.ConsumeAsync(ticket)).Outcome);
+        Assert.Equal(WsTicketRedemption.NotFound, (await store.ConsumeAsync(other)).Outcome);
         Assert.DoesNotContain(ticket, host.Host.Logs.AllText);
+        Assert.Contains(host.Host.Logs.Events("ws_ticket_rejected"), line => line.String("reason") == "invalid_ticket");
     }
 
     [Fact]

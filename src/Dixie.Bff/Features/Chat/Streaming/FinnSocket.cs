@@ -84,7 +84,7 @@ public sealed partial class FinnSocket(FinnCircuitBreaker breaker, DixieConfig c
         socket.Options.CollectHttpResponseDetails = true;
         socket.Options.KeepAliveInterval = KeepAlive;
         socket.Options.SetRequestHeader("X-Request-Id", caller.RequestId);
-        if (span is not null) socket.Options.SetRequestHeader("traceparent", span.Id);
+        if ((span ?? Activity.Current)?.Id is { } traceparent) socket.Options.SetRequestHeader("traceparent", traceparent);
         if (caller.ClientIp is { } ip) socket.Options.SetRequestHeader("X-Forwarded-For", ip);
         if (caller.Wallet is { } wallet) socket.Options.SetRequestHeader("X-Wallet-Address", wallet);
         if (config.Finn.AuthToken is { } token) socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
