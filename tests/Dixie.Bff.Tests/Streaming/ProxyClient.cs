@@ -77,7 +77,12 @@ public sealed class ProxyClient(ClientWebSocket socket) : IAsyncDisposable
         while (true)
         {
             var result = await Socket.ReceiveAsync(buffer, cancel.Token);
-            if (result.MessageType == WebSocketMessageType.Close) return null;
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                if (Socket.State == WebSocketState.CloseReceived)
+                    await Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+                return null;
+            }
             message.Write(buffer, 0, result.Count);
             if (result.EndOfMessage) return JsonDocument.Parse(message.ToArray()).RootElement.Clone();
         }

@@ -93,6 +93,8 @@ internal sealed partial class WsProxySession(
 
     private async Task OnFinnFrameAsync(FinnFrame frame)
     {
+        // Once one side has ended the session, late finn frames are not relayed.
+        if (Volatile.Read(ref _ended) != 0) return;
         ActiveTurn? turn;
         lock (_gate) turn = _turn;
         if (FrameTranslation.Translate(frame) is var (name, writeData))
@@ -158,13 +160,14 @@ internal sealed partial class WsProxySession(
     private async Task ShutdownAsync()
     {
         if (!TryEnd()) return;
+        // The client hears first: finn answers an abort with `agent_end`, which must not reach it as a `done`.
+        await SendClientAsync(ClientFrames.Error("shutting_down", "Service is restarting; retry", recoverable: false));
+        await CloseClientAsync(WebSocketCloseStatus.EndpointUnavailable, "Service is restarting");
         if (TakeTurn() is { } turn)
         {
             await SendUpstreamAsync(ClientFrames.Abort);
             LogTurn(turn, "error");
         }
-        await SendClientAsync(ClientFrames.Error("shutting_down", "Service is restarting; retry", recoverable: false));
-        await CloseClientAsync(WebSocketCloseStatus.EndpointUnavailable, "Service is restarting");
         await CloseUpstreamAsync(WebSocketCloseStatus.EndpointUnavailable);
     }
 
