@@ -5,6 +5,7 @@ using Dixie.Bff.Tests.Support;
 namespace Dixie.Bff.Tests.Admin;
 
 /// <summary>Spec 02 §12.1 on every admin-key route of §9.2.</summary>
+[Trait("Category", "Security")]
 public sealed class AdminKeyTests(AdminKeyFixture fixture) : IClassFixture<AdminKeyFixture>
 {
     public static TheoryData<string, string> AdminKeyRoutes => new()

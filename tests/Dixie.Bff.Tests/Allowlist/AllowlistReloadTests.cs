@@ -9,6 +9,7 @@ using static Dixie.Bff.Tests.Allowlist.AllowlistTesting;
 namespace Dixie.Bff.Tests.Allowlist;
 
 /// <summary>Spec 04 §5.2–§5.3: reloads while running.</summary>
+[Trait("Category", "Security")]
 public sealed class AllowlistReloadTests
 {
     private static readonly TimeSpan ReloadWithin = TimeSpan.FromSeconds(3);

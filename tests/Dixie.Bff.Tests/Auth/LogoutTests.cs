@@ -8,6 +8,7 @@ using Dixie.Bff.Tests.Support;
 namespace Dixie.Bff.Tests.Auth;
 
 /// <summary>Spec 04 §4.4–§4.5: logout, revocation shared through Redis, and the in-process fallback.</summary>
+[Trait("Category", "Security")]
 public sealed class LogoutTests
 {
     private static Task<HttpResponseMessage> LogoutAsync(AuthHost host, string? authorization)

@@ -6,6 +6,7 @@ using Dixie.Bff.Infrastructure.Logging;
 namespace Dixie.Bff.Tests.Auth;
 
 /// <summary>Spec 04 §3 and §9: sign-in with the golden vectors and every check of §3.3.</summary>
+[Trait("Category", "Security")]
 public sealed partial class SiweSignInTests(SiweHosts hosts) : IClassFixture<SiweHosts>
 {
     private static readonly DateTimeOffset Now = GoldenVectors.SignInTime;

@@ -10,6 +10,7 @@ using Dixie.Bff.Infrastructure.Redis;
 namespace Dixie.Bff.Tests.Auth;
 
 /// <summary>Spec 04 §4: the token profile, keys, validation and `/verify`.</summary>
+[Trait("Category", "Security")]
 public sealed class TokenTests(TokenHosts hosts) : IClassFixture<TokenHosts>
 {
     // A whole second, so the 30 s skew boundaries are exact.

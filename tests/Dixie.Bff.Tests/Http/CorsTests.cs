@@ -3,6 +3,7 @@ using Dixie.Bff.Tests.Support;
 
 namespace Dixie.Bff.Tests.Http;
 
+[Trait("Category", "Security")]
 public sealed class CorsTests(PipelineHostFixture fixture) : IClassFixture<PipelineHostFixture>
 {
     private HttpClient Client => fixture.Host.Client;

@@ -4,6 +4,7 @@ using Dixie.Bff.Tests.Support;
 namespace Dixie.Bff.Tests.Identity;
 
 /// <summary>The allowlist gate of spec 02 §11 / spec 04 §1.3 with real credentials.</summary>
+[Trait("Category", "Security")]
 public sealed class GateTests(GateHostFixture fixture) : IClassFixture<GateHostFixture>
 {
     private DixieHost Host => fixture.Host;

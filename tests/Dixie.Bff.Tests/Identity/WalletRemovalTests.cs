@@ -12,6 +12,7 @@ namespace Dixie.Bff.Tests.Identity;
 /// Spec 04 §7.4 and §4.5 across two instances that share the allowlist file, the database, Redis
 /// and the signing key: removing a wallet through one instance kills its tokens on both.
 /// </summary>
+[Trait("Category", "Security")]
 public sealed class WalletRemovalTests
 {
     [Fact]

@@ -10,6 +10,7 @@ using StackExchange.Redis;
 namespace Dixie.Bff.Tests.RateLimiting;
 
 /// <summary>The limiter on the Redis backend: shared across instances, and what happens when Redis fails.</summary>
+[Trait("Category", "Security")]
 public sealed class RedisRateLimitTests
 {
     private static async Task<DixieHost> StartAsync(string redisUrl, string rpm, string prefix = "")
