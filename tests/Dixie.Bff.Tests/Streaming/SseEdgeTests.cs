@@ -41,7 +41,12 @@ public sealed class SseEdgeTests
         await using var finn = await TestEmulator.StartAsync();
         await using var host = await StreamHost.StartAsync(finn.BaseUrl);
 
-        await using (var foreign = await host.OpenAsync("hi", sessionId: "01JH5Z8Q3V7K2M4N6P8R0T2W4Y"))
+        await using (var missing = await host.OpenAsync("hi", sessionId: "01JH5Z8Q3V7K2M4N6P8R0T2W4Y"))
+            await ErrorAssertAsync(missing, HttpStatusCode.NotFound, """{"error":"not_found","message":"Session not found"}""");
+        var theirs = "s" + Guid.NewGuid().ToString("N");
+        var someoneElse = new Dixie.Bff.Features.Chat.ChatOwner("dxk_someoneel", Dixie.Bff.Infrastructure.Outbox.CallerKind.ApiKey);
+        Assert.True(await host.Get<Dixie.Bff.Features.Chat.ChatSessionStore>().CreateAsync(theirs, someoneElse, CancellationToken.None));
+        await using (var foreign = await host.OpenAsync("hi", theirs))
             await ErrorAssertAsync(foreign, HttpStatusCode.NotFound, """{"error":"not_found","message":"Session not found"}""");
 
         await finn.Admin.SetFaultAsync("down", path: "/ws/");

@@ -6,6 +6,7 @@ using Dixie.FinnEmulator.Hosting;
 
 namespace Dixie.Bff.Tests.Streaming;
 
+[Trait("Category", "Security")]
 public sealed class WsProxyTests
 {
     private static string Type(JsonElement frame) => frame.GetProperty("type").GetString()!;
@@ -139,6 +140,23 @@ public sealed class WsProxyTests
         var unlisted = await host.TicketAsync();
         host.Host.Get<CurrentAllowlist>().Replace(new AllowlistSnapshot([], [], "test"), DateTimeOffset.UtcNow);
         AssertRefused(await ProxyClient.UpgradeAsync(host.Host, $"/ws/chat/{sessionId}?ticket={unlisted}"), 403, "forbidden", "Not authorized");
+    }
+
+    [Fact]
+    public async Task Foreign_session_is_indistinguishable_from_missing()
+    {
+        var finn = await SharedEmulator.GetAsync();
+        await using var host = await WsHost.StartAsync(finn.BaseUrl);
+        var foreign = "s" + Guid.NewGuid().ToString("N");
+        var someoneElse = new Dixie.Bff.Features.Chat.ChatOwner(Dixie.Bff.Tests.Allowlist.AllowlistTesting.NewWallet(), Dixie.Bff.Infrastructure.Outbox.CallerKind.Wallet);
+        Assert.True(await host.Host.Get<Dixie.Bff.Features.Chat.ChatSessionStore>().CreateAsync(foreign, someoneElse, CancellationToken.None));
+
+        var theirs = await ProxyClient.UpgradeAsync(host.Host, $"/ws/chat/{foreign}?ticket={await host.TicketAsync()}");
+        var missing = await ProxyClient.UpgradeAsync(host.Host, $"/ws/chat/s{Guid.NewGuid():N}?ticket={await host.TicketAsync()}");
+
+        AssertRefused(theirs, 404, "not_found", "Session not found");
+        Assert.Equal(missing.Status, theirs.Status);
+        Assert.Equal(missing.Body, theirs.Body);
     }
 
     [Fact]
