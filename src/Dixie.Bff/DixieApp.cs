@@ -2,6 +2,7 @@ using Dixie.Bff.Data;
 using Dixie.Bff.Features.Admin;
 using Dixie.Bff.Features.Allowlist;
 using Dixie.Bff.Features.Auth;
+using Dixie.Bff.Features.Chat;
 using Dixie.Bff.Features.Governance;
 using Dixie.Bff.Features.Health;
 using Dixie.Bff.Infrastructure;
@@ -65,6 +66,7 @@ public static class DixieApp
         builder.Services.AddHealthChecks(config);
         builder.Services.AddAuditTrail();
         builder.Services.AddAllowlist(config);
+        builder.Services.AddChat(config);
 
         builder.Services.AddSingleton(new MigrationRunnerOptions());
         builder.Services.AddHostedService<StartupLogger>();
@@ -88,6 +90,7 @@ public static class DixieApp
         app.MapAdmin();
         app.MapAuth();
         app.MapAllowlist();
+        app.MapChat();
         if (config.Http.MetricsEnabled) app.MapPrometheusScrapingEndpoint("/metrics").DisableHttpMetrics();
         mapExtra?.Invoke(app);
         return app;
