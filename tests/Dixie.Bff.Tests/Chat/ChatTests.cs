@@ -26,6 +26,13 @@ public sealed class ChatTests(ChatHostFixture fixture) : IClassFixture<ChatHostF
         var sent = (await fixture.Emulator.Admin.RequestsAsync($"/api/sessions/{sessionId}/message")).Single();
         var finnBody = JsonDocument.Parse(sent.GetProperty("body").GetString()!).RootElement;
         Assert.Equal(ChatTesting.Berachain, finnBody.GetProperty("text").GetString());
+
+        var logged = fixture.Host.Logs.Events("chat_turn").Single(line => line.String("session_id") == sessionId);
+        Assert.Equal("http", logged.String("transport"));
+        Assert.Equal("ok", logged.String("outcome"));
+        Assert.Matches("^[0-9a-f]{12}$", logged.String("owner_hash"));
+        Assert.True(logged.Long("latency_ms") >= 0);
+        Assert.DoesNotContain(ChatTesting.Berachain, logged.Text);
     }
 
     [Fact]
