@@ -2,6 +2,7 @@ using Dixie.Bff.Data;
 using Dixie.Bff.Features.Admin;
 using Dixie.Bff.Features.Allowlist;
 using Dixie.Bff.Features.Auth;
+using Dixie.Bff.Features.Chat;
 using Dixie.Bff.Features.Chat.Streaming;
 using Dixie.Bff.Features.Chat.WebSocket;
 using Dixie.Bff.Features.Governance;
@@ -67,6 +68,7 @@ public static class DixieApp
         builder.Services.AddHealthChecks(config);
         builder.Services.AddAuditTrail();
         builder.Services.AddAllowlist(config);
+        builder.Services.AddChat(config);
         builder.Services.AddChatStreaming(config);
 
         builder.Services.AddSingleton(new MigrationRunnerOptions());
@@ -93,6 +95,7 @@ public static class DixieApp
         app.MapAdmin();
         app.MapAuth();
         app.MapAllowlist();
+        app.MapChat();
         app.MapChatWebSocket();
         if (config.Http.MetricsEnabled) app.MapPrometheusScrapingEndpoint("/metrics").DisableHttpMetrics();
         mapExtra?.Invoke(app);

@@ -97,6 +97,52 @@ public sealed class CircuitBreakerTests
     }
 
     [Fact]
+    public async Task Client_errors_never_open_it()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        await using var host = await DixieHost.StartAsync(new DixieHostOptions { FinnUrl = emulator.BaseUrl });
+        var finn = host.Get<FinnClient>();
+        var created = await finn.CreateSessionAsync(FinnNewSession.Oracle, Caller, CancellationToken.None);
+        var sessionId = created.Value!.SessionId;
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.Equal(404, (await finn.SendMessageAsync("01JH5Z8Q3V7K2M4N6P8R0T2W4Y", "hello", Caller, CancellationToken.None)).Status);
+            Assert.Equal(400, (await finn.SendMessageAsync(sessionId, "[[fault:status=400]]", Caller, CancellationToken.None)).Status);
+        }
+        Assert.Equal("closed", finn.CircuitState);
+        Assert.Empty(host.Logs.Events("circuit_breaker_transition"));
+    }
+
+    [Theory]
+    [InlineData("status=429")]
+    [InlineData("nonjson")]
+    public async Task Rate_limits_and_malformed_bodies_count(string fault)
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        // The session is made behind dixie's back: a success inside the window would keep the circuit closed.
+        using var direct = DixieHost.CreateClient(new Uri(emulator.BaseUrl));
+        using var made = await direct.PostAsync("/api/sessions", null);
+        var sessionId = JsonDocument.Parse(await made.Content.ReadAsStringAsync()).RootElement.GetProperty("sessionId").GetString()!;
+        await using var host = await DixieHost.StartAsync(new DixieHostOptions { FinnUrl = emulator.BaseUrl });
+        var client = host.Get<FinnClient>();
+        for (var i = 0; i < 5; i++)
+            await Assert.ThrowsAsync<FinnCallException>(() => client.SendMessageAsync(sessionId, $"[[fault:{fault}]]", Caller, CancellationToken.None));
+        Assert.Equal("open", client.CircuitState);
+    }
+
+    [Fact]
+    public async Task Wrongly_shaped_replies_are_malformed()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        await using var host = await DixieHost.StartAsync(new DixieHostOptions { FinnUrl = emulator.BaseUrl });
+        var finn = host.Get<FinnClient>();
+        // The health route answers a JSON object without `response`: the wrong shape for a message reply.
+        var failure = await Assert.ThrowsAsync<FinnCallException>(() => finn.SendAsync(FinnOperation.GetSession, "health", null,
+            FinnJson.Default.FinnMessageReply, Caller, CancellationToken.None));
+        Assert.Equal(FinnFailureKind.Malformed, failure.Kind);
+    }
+
+    [Fact]
     public async Task Health_probe_failures_never_touch_the_breaker()
     {
         await using var emulator = await TestEmulator.StartAsync();
@@ -135,7 +181,7 @@ public sealed class CircuitBreakerTests
     }
 
     [Fact]
-    public void Request_hash_and_idempotency_key_match_the_golden_vectors()
+    public void Integrity_header_vectors()
     {
         var create = System.Text.Encoding.UTF8.GetBytes("{\"agentId\":\"oracle\"}");
         var createHash = FinnClient.RequestHash(create);

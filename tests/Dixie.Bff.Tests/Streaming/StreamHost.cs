@@ -9,12 +9,12 @@ using Microsoft.AspNetCore.Http;
 namespace Dixie.Bff.Tests.Streaming;
 
 /// <summary>
-/// A dixie-bff whose caller is a listed API key, with a stand-in for the streaming branch of
-/// `POST /api/chat` at <see cref="StreamPath"/> that hands the body straight to <see cref="ChatStreaming"/>.
+/// A dixie-bff whose caller is a listed API key; streams are opened with `POST /api/chat` and
+/// `Accept: text/event-stream`.
 /// </summary>
 public static class StreamHost
 {
-    public const string StreamPath = "/api/test/chat-stream";
+    public const string StreamPath = "/api/chat";
 
     public static Task<DixieHost> StartAsync(string finnUrl, Dictionary<string, string?>? environment = null)
     {
@@ -23,19 +23,9 @@ public static class StreamHost
             FinnUrl = finnUrl,
             ApiKey = TestEnvironment.NewApiKey(),
             Environment = { ["DIXIE_RATE_LIMIT_RPM"] = "1000000" },
-            MapExtra = endpoints => endpoints.MapPost(StreamPath, StreamAsync),
         };
         foreach (var (name, value) in environment ?? []) options.Environment[name] = value;
         return DixieHost.StartAsync(options);
-    }
-
-    private static async Task StreamAsync(HttpContext context, ChatStreaming streaming)
-    {
-        using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-        var prompt = body.RootElement.GetProperty("prompt").GetString()!;
-        var sessionId = body.RootElement.TryGetProperty("sessionId", out var id) ? id.GetString() : null;
-        var owner = ChatOwner.Of(RequestIdentity.Of(context))!;
-        await streaming.StreamAsync(context, new ChatTurnRequest(owner, prompt, sessionId), context.RequestAborted);
     }
 
     public static Task<SseEvents> OpenAsync(this DixieHost host, string prompt, string? sessionId = null, string? requestId = null) =>

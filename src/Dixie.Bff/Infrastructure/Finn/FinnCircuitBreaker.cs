@@ -65,7 +65,9 @@ public sealed partial class FinnCircuitBreaker
         }
         catch (BrokenCircuitException open)
         {
-            throw new FinnCallException(FinnFailureKind.Circuit, retryAfter: open.RetryAfter ?? TimeSpan.FromSeconds(1));
+            // While a probe runs Polly reports a whole new break; the answer is known within a second (spec 05 §8).
+            var retryAfter = _state.CircuitState == CircuitState.HalfOpen ? TimeSpan.FromSeconds(1) : open.RetryAfter ?? TimeSpan.FromSeconds(1);
+            throw new FinnCallException(FinnFailureKind.Circuit, retryAfter: retryAfter);
         }
         catch (TimeoutRejectedException timeoutEx)
         {

@@ -45,14 +45,15 @@ public sealed partial class FinnClient(HttpClient http, FinnCircuitBreaker break
             new FinnMessageRequest(text, text), FinnJson.Default.FinnMessageReply, caller, ct);
 
     public Task<FinnResponse<FinnSessionDetail>> GetSessionAsync(string sessionId, FinnCallContext caller, CancellationToken ct) =>
-        SendAsync(FinnOperation.GetSession, $"api/sessions/{Uri.EscapeDataString(sessionId)}", null, FinnJson.Default.FinnSessionDetail, caller, ct);
+        SendAsync(FinnOperation.GetSession, $"api/sessions/{Uri.EscapeDataString(sessionId)}", null, FinnJson.Default.FinnSessionDetail, caller, ct,
+            answeredStatus: StatusCodes.Status404NotFound);
 
     /// <summary>
     /// Sends one call. Failures the breaker counts, and the breaker's refusals, surface as
     /// <see cref="FinnCallException"/>; caller errors (4xx except 429) come back as a response.
     /// </summary>
     public async Task<FinnResponse<T>> SendAsync<T>(FinnOperation operation, string path, object? body,
-        JsonTypeInfo<T> responseType, FinnCallContext caller, CancellationToken cancellationToken) where T : class
+        JsonTypeInfo<T> responseType, FinnCallContext caller, CancellationToken cancellationToken, int? answeredStatus = null) where T : class
     {
         using var activity = DixieTelemetry.Source.StartActivity("dixie.finn.inference");
         var started = Stopwatch.GetTimestamp();
@@ -62,7 +63,13 @@ public sealed partial class FinnClient(HttpClient http, FinnCircuitBreaker break
         {
             var response = await breaker.ExecuteAsync(
                 ct => SendOnceAsync(operation.Method, path, bodyBytes, responseType, caller, ct), config.Finn.Timeout, cancellationToken);
-            if (!response.IsSuccess) outcome = "upstream_4xx";
+            if (!response.IsSuccess)
+            {
+                outcome = "upstream_4xx";
+                // A status the caller treats as an answer (finn's 404 for a dormant session) is no failure.
+                if (response.Status != answeredStatus)
+                    LogCallFailed(logger, operation.Route, response.Status, response.Code, "http", breaker.State);
+            }
             return response;
         }
         catch (FinnCallException failure)
@@ -108,8 +115,9 @@ public sealed partial class FinnClient(HttpClient http, FinnCircuitBreaker break
             var payload = await ReadBodyAsync(response, ct);
             if (status is >= 200 and < 300)
             {
-                var value = TryParse(payload, responseType)
-                    ?? throw new FinnCallException(FinnFailureKind.Malformed, status);
+                var value = TryParse(payload, responseType);
+                if (value is null || value is IFinnReply { IsWellFormed: false })
+                    throw new FinnCallException(FinnFailureKind.Malformed, status);
                 return new FinnResponse<T>(status, value, null);
             }
             var code = payload is null ? null : FinnErrorCode.Read(payload);

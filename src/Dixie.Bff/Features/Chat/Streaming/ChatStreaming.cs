@@ -47,13 +47,13 @@ public sealed class ChatStreaming(
         }
         catch (FinnCallException failure)
         {
-            await PreStreamErrors.WriteFinnFailureAsync(context, failure, null, null, createdSessionId);
+            await FinnErrors.WriteAsync(context, FinnErrors.Map(failure), createdSessionId);
             ChatTurnLog.Turn(logger, ChatTurnLog.Sse, "error", ElapsedMs(started), sessionId, turn.Owner);
             return;
         }
         if (handshake.Socket is not { } socket)
         {
-            await PreStreamErrors.WriteFinnFailureAsync(context, null, handshake.Status, null, createdSessionId);
+            await FinnErrors.WriteAsync(context, FinnErrors.ForAnswer(handshake.Status, code: null), createdSessionId);
             ChatTurnLog.Turn(logger, ChatTurnLog.Sse, "error", ElapsedMs(started), sessionId, turn.Owner);
             return;
         }
@@ -74,18 +74,18 @@ public sealed class ChatStreaming(
         }
         catch (FinnCallException failure)
         {
-            await PreStreamErrors.WriteFinnFailureAsync(context, failure, null, null, null);
+            await FinnErrors.WriteAsync(context, FinnErrors.Map(failure));
             return null;
         }
         if (!response.IsSuccess)
         {
-            await PreStreamErrors.WriteFinnFailureAsync(context, null, response.Status, response.Code, null);
+            await FinnErrors.WriteAsync(context, FinnErrors.ForAnswer(response.Status, response.Code));
             return null;
         }
         var sessionId = response.Value!.SessionId;
-        if (!SessionIdFormat.IsValid(sessionId) || !await sessions.CreateAsync(sessionId, owner, ct))
+        if (!SessionIds.IsValid(sessionId) || !await sessions.CreateAsync(sessionId, owner, ct))
         {
-            await PreStreamErrors.WriteAsync(context, StatusCodes.Status502BadGateway, "upstream_error", "Invalid response from inference service");
+            await FinnErrors.WriteAsync(context, FinnErrors.Malformed);
             return null;
         }
         return sessionId;

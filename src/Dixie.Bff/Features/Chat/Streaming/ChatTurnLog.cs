@@ -1,32 +1,24 @@
-using System.Diagnostics.Metrics;
 using Dixie.Bff.Infrastructure.Logging;
-using Dixie.Bff.Infrastructure.Telemetry;
 
 namespace Dixie.Bff.Features.Chat.Streaming;
 
-/// <summary>The `chat_turn` line and the chat instruments of spec 05 §11 / spec 10 §6 for the streaming transports.</summary>
+/// <summary>The `chat_turn` line of spec 05 §11 for the streaming transports; the instruments are <see cref="ChatMetrics"/>.</summary>
 public static partial class ChatTurnLog
 {
     public const string Sse = "sse";
     public const string Ws = "ws";
 
-    private static readonly Counter<long> Turns =
-        DixieTelemetry.Meter.CreateCounter<long>("dixie.chat.turns", "{turn}", "Chat turns by transport and outcome");
-
-    private static readonly UpDownCounter<long> StreamsActive =
-        DixieTelemetry.Meter.CreateUpDownCounter<long>("dixie.chat.streams_active", "{stream}", "Open SSE streams and proxied WebSockets");
-
     /// <summary>Counts one open stream until the returned handle is disposed.</summary>
     public static IDisposable TrackStream(string transport)
     {
-        StreamsActive.Add(1, new KeyValuePair<string, object?>("transport", transport));
+        ChatMetrics.StreamsActive.Add(1, new KeyValuePair<string, object?>("transport", transport));
         return new StreamHandle(transport);
     }
 
     /// <summary>`outcome` ∈ ok | error | aborted | disconnected.</summary>
     public static void Turn(ILogger logger, string transport, string outcome, long latencyMs, string? sessionId, ChatOwner owner)
     {
-        Turns.Add(1, new KeyValuePair<string, object?>("transport", transport), new KeyValuePair<string, object?>("outcome", outcome));
+        ChatMetrics.CountTurn(transport, outcome);
         LogTurn(logger, transport, outcome, latencyMs, sessionId, owner.Hash);
     }
 
@@ -49,7 +41,7 @@ public static partial class ChatTurnLog
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
-                StreamsActive.Add(-1, new KeyValuePair<string, object?>("transport", transport));
+                ChatMetrics.StreamsActive.Add(-1, new KeyValuePair<string, object?>("transport", transport));
         }
     }
 }

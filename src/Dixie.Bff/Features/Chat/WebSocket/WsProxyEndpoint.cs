@@ -43,7 +43,7 @@ public static partial class WsProxyEndpoint
             await RefuseAsync(context, 401, "missing_ticket", "WebSocket ticket required");
             return;
         }
-        if (!SessionIdFormat.IsValid(sessionId))
+        if (!SessionIds.IsValid(sessionId))
         {
             LogTicketRejected(logger, "invalid_session_id", WsTicket.Hash(ticket));
             await RefuseAsync(context, 401, "invalid_session_id", "Invalid session ID format");

@@ -1,0 +1,40 @@
+using System.Net;
+using Dixie.Bff.Tests.Infrastructure;
+using Dixie.Bff.Tests.Support;
+
+namespace Dixie.Bff.Tests.Chat;
+
+public sealed class TurnRecordTests
+{
+    [Fact]
+    public async Task Database_down_after_the_answer_still_returns_it_and_logs_the_lost_record()
+    {
+        await using var postgres = await PostgresServer.StartAsync();
+        await using var emulator = await TestEmulator.StartAsync();
+        var key = TestEnvironment.NewApiKey();
+        await using var host = await ChatTesting.StartHostAsync(emulator.BaseUrl, [], key, databaseUrl: await postgres.CreateDatabaseAsync());
+        using var client = ChatTesting.Client(host, key);
+        var sessionId = (await client.TurnAsync("first")).GetProperty("sessionId").GetString()!;
+
+        // finn holds the answer while the database goes away between the ownership check and step 4.
+        var turn = client.ChatAsync("second [[fault:delay=3000]]", sessionId);
+        await Eventually.TrueAsync(async () => await emulator.Admin.CounterAsync("POST /api/sessions/{id}/message") == 2, what: "the second message reaching finn");
+        await postgres.StopAsync();
+        try
+        {
+            using var response = await turn;
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var body = await response.JsonAsync();
+            Assert.Equal(sessionId, body.GetProperty("sessionId").GetString());
+            var failed = await host.Logs.WaitForAsync("chat_turn_record_failed");
+            Assert.Equal(sessionId, failed.String("session_id"));
+            Assert.Equal("error", failed.String("level"));
+            Assert.Contains(host.Logs.Events("chat_turn"), line => line.String("outcome") == "ok" && line.String("session_id") == sessionId);
+        }
+        finally
+        {
+            await postgres.StartAgainAsync();
+        }
+        Assert.Equal(1, await ChatTesting.InteractionSignalsAsync(host, sessionId));
+    }
+}
