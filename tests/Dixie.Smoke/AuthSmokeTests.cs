@@ -11,15 +11,11 @@ namespace Dixie.Smoke;
 /// </summary>
 public sealed class AuthSmokeTests
 {
-    // The EIP-4361 domain: the deployment's own authority unless the operator says otherwise.
-    private static readonly string Domain = Environment.GetEnvironmentVariable("DIXIE_SMOKE_SIWE_DOMAIN") is { Length: > 0 } domain
-        ? domain : SmokeTarget.BaseUrl.Authority;
-
     [Fact]
     public async Task Sign_in_verify_replay_and_logout()
     {
         using var client = SmokeTarget.CreateClient();
-        var message = await NewMessageAsync(client);
+        var message = await SmokeSignIn.NewMessageAsync(client);
         var signature = Hardhat.Account0.Sign(message);
 
         using var signIn = await client.PostAsJsonAsync("/api/auth/siwe", new { message, signature });
@@ -49,23 +45,11 @@ public sealed class AuthSmokeTests
     public async Task Invalid_signature_is_refused()
     {
         using var client = SmokeTarget.CreateClient();
-        var message = await NewMessageAsync(client);
+        var message = await SmokeSignIn.NewMessageAsync(client);
         // A valid signature by another account over the same message.
         using var response = await client.PostAsJsonAsync("/api/auth/siwe", new { message, signature = Hardhat.Account1.Sign(message) });
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("invalid_signature", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
-    }
-
-    private static async Task<string> NewMessageAsync(HttpClient client)
-    {
-        using var nonce = JsonDocument.Parse(await client.GetStringAsync("/api/auth/nonce"));
-        return new SiweText
-        {
-            Domain = Domain,
-            Uri = SmokeTarget.BaseUrl.GetLeftPart(UriPartial.Authority),
-            Nonce = nonce.RootElement.GetProperty("nonce").GetString()!,
-            IssuedAt = DateTimeOffset.UtcNow,
-        }.ToString();
     }
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string token)
