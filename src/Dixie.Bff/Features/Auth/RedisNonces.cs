@@ -11,24 +11,7 @@ namespace Dixie.Bff.Features.Auth;
 /// </summary>
 public sealed class RedisNonces
 {
-    // KEYS[1] nonce key, KEYS[2] the client's index; ARGV: nonce, value prefix, cap, lifetime ms.
-    // Returns {1, now, expiry} when issued, {0, now, oldest expiry} at the cap, {-1, now, 0} on a collision.
-    private const string IssueScript = """
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-        local lifetime = tonumber(ARGV[4])
-        redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-        if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[3]) then
-          local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-          return {0, now, tonumber(oldest[2])}
-        end
-        if not redis.call('SET', KEYS[1], ARGV[2] .. now .. '}', 'PX', lifetime, 'NX') then
-          return {-1, now, 0}
-        end
-        redis.call('ZADD', KEYS[2], now + lifetime, ARGV[1])
-        redis.call('PEXPIRE', KEYS[2], lifetime)
-        return {1, now, now + lifetime}
-        """;
+    private const string IssueScript = CappedIssueScript.Source;
 
     public async Task<NonceIssue> IssueAsync(IDatabase database, string client, CancellationToken ct)
     {

@@ -10,24 +10,7 @@ namespace Dixie.Bff.Features.Chat.WebSocket;
 /// </summary>
 public sealed class RedisWsTickets(RedisConnection redis, Infrastructure.Configuration.DixieConfig config)
 {
-    // KEYS[1] ticket key, KEYS[2] the wallet's index; ARGV: ticket, value prefix, cap, lifetime ms.
-    // Returns {1, now, expiry} when issued, {0, now, oldest expiry} at the cap, {-1, now, 0} on a collision.
-    private const string IssueScript = """
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-        local lifetime = tonumber(ARGV[4])
-        redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-        if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[3]) then
-          local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-          return {0, now, tonumber(oldest[2])}
-        end
-        if not redis.call('SET', KEYS[1], ARGV[2] .. now .. '}', 'PX', lifetime, 'NX') then
-          return {-1, now, 0}
-        end
-        redis.call('ZADD', KEYS[2], now + lifetime, ARGV[1])
-        redis.call('PEXPIRE', KEYS[2], lifetime)
-        return {1, now, now + lifetime}
-        """;
+    private const string IssueScript = CappedIssueScript.Source;
 
     // KEYS[1] ticket key; ARGV[1] the (prefixed) index key family, ARGV[2] the ticket. The index key
     // is named by the wallet inside the record, so it is built here rather than passed as a key.
