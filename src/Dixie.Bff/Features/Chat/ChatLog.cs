@@ -6,10 +6,14 @@ namespace Dixie.Bff.Features.Chat;
 public sealed partial class ChatLog(ILogger<ChatLog> logger)
 {
     /// <summary>One `chat_turn` line and the turn counter, together so they never disagree.</summary>
-    public void Turn(string transport, string outcome, TimeSpan latency, string? sessionId, ChatOwner owner)
+    public void Turn(string transport, string outcome, TimeSpan latency, string? sessionId, ChatOwner owner) =>
+        Turn(logger, transport, outcome, (long)latency.TotalMilliseconds, sessionId, owner);
+
+    /// <summary>The same for the streaming transports, which log through their own category. `outcome` ∈ ok | error | aborted | disconnected.</summary>
+    public static void Turn(ILogger logger, string transport, string outcome, long latencyMs, string? sessionId, ChatOwner owner)
     {
         ChatMetrics.CountTurn(transport, outcome);
-        LogTurn(logger, transport, outcome, (long)latency.TotalMilliseconds, sessionId, owner.Hash);
+        LogTurn(logger, transport, outcome, latencyMs, sessionId, owner.Hash);
     }
 
     public void RecordFailed(string sessionId, Exception exception) => LogRecordFailed(logger, sessionId, exception);

@@ -74,13 +74,7 @@ public sealed partial class FinnClient(HttpClient http, FinnCircuitBreaker break
         }
         catch (FinnCallException failure)
         {
-            outcome = failure.Kind switch
-            {
-                FinnFailureKind.Timeout => "timeout",
-                FinnFailureKind.Network => "network_error",
-                FinnFailureKind.Circuit => "circuit_open",
-                _ => "upstream_5xx",
-            };
+            outcome = FinnMetrics.OutcomeOf(failure);
             LogCallFailed(logger, operation.Route, failure.Status, failure.Code,
                 failure.Kind.ToString().ToLowerInvariant(), breaker.State);
             throw;
@@ -192,7 +186,8 @@ public sealed partial class FinnClient(HttpClient http, FinnCircuitBreaker break
 
     [LoggerMessage(EventId = 31, EventName = LogEvents.FinnCallFailed, Level = LogLevel.Warning,
         Message = "loa-finn call {Route} failed ({Kind})")]
-    private static partial void LogCallFailed(ILogger logger, string route, int? status, string? code, string kind, string circuitState);
+    // Also used by the finn WebSocket handshake, so every finn call fails with one event shape.
+    internal static partial void LogCallFailed(ILogger logger, string route, int? status, string? code, string kind, string circuitState);
 }
 
 /// <summary>Reads finn's string `code` from an error body; finn's message text is never forwarded.</summary>

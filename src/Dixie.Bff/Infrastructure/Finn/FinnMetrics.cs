@@ -23,6 +23,15 @@ internal static class FinnMetrics
     }
 
     /// <summary>The breaker registers itself; one per process (the last registered wins in tests).</summary>
+    /// <summary>The `outcome` label of <see cref="RequestDuration"/> for a call that threw.</summary>
+    public static string OutcomeOf(FinnCallException failure) => failure.Kind switch
+    {
+        FinnFailureKind.Timeout => "timeout",
+        FinnFailureKind.Network => "network_error",
+        FinnFailureKind.Circuit => "circuit_open",
+        _ => "upstream_5xx",
+    };
+
     public static void ObserveCircuitState(Func<string> source) => _stateSource = source;
 
     private static IEnumerable<Measurement<int>> ObserveState()

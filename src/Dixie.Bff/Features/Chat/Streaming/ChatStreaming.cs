@@ -34,7 +34,7 @@ public sealed class ChatStreaming(
         {
             if (await CreateSessionAsync(context, turn.Owner, caller, ct) is not { } created)
             {
-                ChatTurnLog.Turn(logger, ChatTurnLog.Sse, "error", ElapsedMs(started), null, turn.Owner);
+                ChatLog.Turn(logger, ChatTurnLog.Sse, "error", ElapsedMs(started), null, turn.Owner);
                 return;
             }
             sessionId = createdSessionId = created;
@@ -48,13 +48,13 @@ public sealed class ChatStreaming(
         catch (FinnCallException failure)
         {
             await FinnErrors.WriteAsync(context, FinnErrors.Map(failure), createdSessionId);
-            ChatTurnLog.Turn(logger, ChatTurnLog.Sse, "error", ElapsedMs(started), sessionId, turn.Owner);
+            ChatLog.Turn(logger, ChatTurnLog.Sse, "error", ElapsedMs(started), sessionId, turn.Owner);
             return;
         }
         if (handshake.Socket is not { } socket)
         {
             await FinnErrors.WriteAsync(context, FinnErrors.ForAnswer(handshake.Status, code: null), createdSessionId);
-            ChatTurnLog.Turn(logger, ChatTurnLog.Sse, "error", ElapsedMs(started), sessionId, turn.Owner);
+            ChatLog.Turn(logger, ChatTurnLog.Sse, "error", ElapsedMs(started), sessionId, turn.Owner);
             return;
         }
 

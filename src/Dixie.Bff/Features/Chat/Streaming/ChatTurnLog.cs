@@ -2,7 +2,7 @@ using Dixie.Bff.Infrastructure.Logging;
 
 namespace Dixie.Bff.Features.Chat.Streaming;
 
-/// <summary>The `chat_turn` line of spec 05 §11 for the streaming transports; the instruments are <see cref="ChatMetrics"/>.</summary>
+/// <summary>The streaming transports' log lines; `chat_turn` itself is written by <see cref="ChatLog"/>.</summary>
 public static partial class ChatTurnLog
 {
     public const string Sse = "sse";
@@ -14,16 +14,6 @@ public static partial class ChatTurnLog
         ChatMetrics.StreamsActive.Add(1, new KeyValuePair<string, object?>("transport", transport));
         return new StreamHandle(transport);
     }
-
-    /// <summary>`outcome` ∈ ok | error | aborted | disconnected.</summary>
-    public static void Turn(ILogger logger, string transport, string outcome, long latencyMs, string? sessionId, ChatOwner owner)
-    {
-        ChatMetrics.CountTurn(transport, outcome);
-        LogTurn(logger, transport, outcome, latencyMs, sessionId, owner.Hash);
-    }
-
-    [LoggerMessage(EventId = 5001, EventName = LogEvents.ChatTurn, Level = LogLevel.Information, Message = "Chat turn {Outcome} over {Transport}")]
-    private static partial void LogTurn(ILogger logger, string transport, string outcome, long latencyMs, string? sessionId, string ownerHash);
 
     [LoggerMessage(EventId = 5002, EventName = LogEvents.FinnFrameInvalid, Level = LogLevel.Warning, Message = "loa-finn sent a frame that is not a JSON object with a string type")]
     public static partial void FrameInvalid(ILogger logger);

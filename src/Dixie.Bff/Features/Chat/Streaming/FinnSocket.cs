@@ -58,14 +58,8 @@ public sealed partial class FinnSocket(FinnCircuitBreaker breaker, DixieConfig c
         }
         catch (FinnCallException failure)
         {
-            outcome = failure.Kind switch
-            {
-                FinnFailureKind.Timeout => "timeout",
-                FinnFailureKind.Network => "network_error",
-                FinnFailureKind.Circuit => "circuit_open",
-                _ => "upstream_5xx",
-            };
-            LogHandshakeFailed(logger, Route, failure.Status, failure.Code, failure.Kind.ToString().ToLowerInvariant(), breaker.State);
+            outcome = FinnMetrics.OutcomeOf(failure);
+            FinnClient.LogCallFailed(logger, Route, failure.Status, failure.Code, failure.Kind.ToString().ToLowerInvariant(), breaker.State);
             throw;
         }
         finally
@@ -122,8 +116,4 @@ public sealed partial class FinnSocket(FinnCircuitBreaker breaker, DixieConfig c
     }
 
     public void Dispose() => _invoker.Dispose();
-
-    [LoggerMessage(EventId = 5000, EventName = Infrastructure.Logging.LogEvents.FinnCallFailed, Level = LogLevel.Warning,
-        Message = "loa-finn call {Route} failed ({Kind})")]
-    private static partial void LogHandshakeFailed(ILogger logger, string route, int? status, string? code, string kind, string circuitState);
 }

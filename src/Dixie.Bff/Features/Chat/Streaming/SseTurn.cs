@@ -43,7 +43,7 @@ public sealed class SseTurn(
             if (outcome == "disconnected") await UpstreamMessage.TrySendAsync(upstream, AbortFrame);
             await UpstreamMessage.CloseQuietlyAsync(upstream, WebSocketCloseStatus.NormalClosure, "");
             if (pending is not null) await pending;
-            ChatTurnLog.Turn(logger, ChatTurnLog.Sse, outcome, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, turn.SessionId, turn.Owner);
+            ChatLog.Turn(logger, ChatTurnLog.Sse, outcome, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, turn.SessionId, turn.Owner);
         }
     }
 

@@ -192,7 +192,7 @@ internal sealed partial class WsProxySession(
     }
 
     private void LogTurn(ActiveTurn turn, string outcome) =>
-        ChatTurnLog.Turn(logger, ChatTurnLog.Ws, outcome, ElapsedMs(turn), sessionId, owner);
+        ChatLog.Turn(logger, ChatTurnLog.Ws, outcome, ElapsedMs(turn), sessionId, owner);
 
     private static long ElapsedMs(ActiveTurn turn) => (long)Stopwatch.GetElapsedTime(turn.Started).TotalMilliseconds;
 
