@@ -82,6 +82,30 @@ public sealed class CircuitBreakerTests
     }
 
     [Fact]
+    public async Task A_probe_the_caller_cancels_does_not_close_the_breaker()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await DixieHost.StartAsync(new DixieHostOptions
+        {
+            FinnUrl = emulator.BaseUrl,
+            ConfigureServices = services => services.AddSingleton<TimeProvider>(time),
+        });
+        var finn = host.Get<FinnClient>();
+        await emulator.Admin.SetFaultAsync("error", status: 500, path: "/api/sessions");
+        for (var i = 0; i < 5; i++)
+            await Assert.ThrowsAsync<FinnCallException>(() => finn.CreateSessionAsync(new { }, Caller, CancellationToken.None));
+        await emulator.Admin.SetFaultAsync("slow", delayMs: 5_000, path: "/api/sessions");
+        time.Advance(TimeSpan.FromSeconds(11));
+
+        // The caller gives up on the probe: nothing proved finn healthy, so the circuit must not close.
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => finn.CreateSessionAsync(new { }, Caller, cancel.Token));
+        Assert.NotEqual("closed", finn.CircuitState);
+        Assert.DoesNotContain(host.Logs.Events("circuit_breaker_transition"), e => e.String("to") == "closed");
+    }
+
+    [Fact]
     public async Task Finn_404s_leave_the_breaker_closed()
     {
         await using var emulator = await TestEmulator.StartAsync();

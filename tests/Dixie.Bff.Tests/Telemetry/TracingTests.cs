@@ -104,6 +104,37 @@ public sealed class TracingTests
         Assert.Equal("closed", inference.GetTagItem("circuit_state"));
     }
 
+    [Fact]
+    public async Task Inference_span_names_the_model_finn_reports_never_the_path()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var spans = new List<Activity>();
+        await using var host = await DixieHost.StartAsync(new DixieHostOptions
+        {
+            FinnUrl = emulator.BaseUrl,
+            ExportedSpans = spans,
+            ApiKey = TestEnvironment.NewApiKey(),
+            MapExtra = app => app.MapPost("/api/test/finn-detail", async (HttpContext context, FinnClient finn) =>
+            {
+                var caller = new FinnCallContext(context.TraceIdentifier);
+                var created = await finn.CreateSessionAsync(new { agentId = "oracle" }, caller, context.RequestAborted);
+                await finn.GetSessionAsync(created.Value!.SessionId, caller, context.RequestAborted);
+                return TypedResults.NoContent();
+            }),
+        });
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/test/finn-detail");
+        request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+        (await host.Client.SendAsync(request)).EnsureSuccessStatusCode();
+
+        await Eventually.TrueAsync(() => LockedSpanExporter.Snapshot(spans).Count(s => s.TraceId.ToHexString() == traceId && s.DisplayName == "dixie.finn.inference") == 2,
+            what: "two inference spans");
+        var inference = LockedSpanExporter.Snapshot(spans).Where(s => s.TraceId.ToHexString() == traceId && s.DisplayName == "dixie.finn.inference").ToList();
+        // Session creation reports no model; the session detail's `state.model` is the emulator's model id.
+        Assert.Single(inference, s => s.GetTagItem("model") is null);
+        Assert.Single(inference, s => (string?)s.GetTagItem("model") == "finn-emulator");
+    }
+
     private static async Task<Activity> WaitForSpanAsync(List<Activity> spans, string traceId, string name, string? parent = null)
     {
         for (var i = 0; i < 100; i++)

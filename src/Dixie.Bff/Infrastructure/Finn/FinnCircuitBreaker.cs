@@ -88,6 +88,9 @@ public sealed partial class FinnCircuitBreaker
         var isFailure = exception is FinnCallException or TimeoutRejectedException;
         if (isFailure) Interlocked.Increment(ref _consecutiveFailures);
         else if (exception is null) Interlocked.Exchange(ref _consecutiveFailures, 0);
+        // Polly records every unhandled outcome as a success, and a success closes a half-open circuit.
+        // A probe its caller cancelled proved nothing about finn, so it counts as a failed probe (ADR-013).
+        else if (exception is OperationCanceledException && _state.CircuitState == CircuitState.HalfOpen) return true;
         return isFailure;
     }
 

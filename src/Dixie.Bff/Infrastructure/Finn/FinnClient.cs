@@ -63,6 +63,11 @@ public sealed partial class FinnClient(HttpClient http, FinnCircuitBreaker break
         {
             var response = await breaker.ExecuteAsync(
                 ct => SendOnceAsync(operation.Method, path, bodyBytes, responseType, caller, ct), config.Finn.Timeout, cancellationToken);
+            if (response.Value is IFinnUsage usage)
+            {
+                if (usage.Model is { } model) SpanSanitizer.SetSanitized(activity, "model", model);
+                if (usage.Tokens is { } tokens) SpanSanitizer.SetSanitized(activity, "tokens", tokens);
+            }
             if (!response.IsSuccess)
             {
                 outcome = "upstream_4xx";

@@ -13,6 +13,16 @@ internal interface IFinnReply
     bool IsWellFormed { get; }
 }
 
+/// <summary>
+/// A finn answer that names the model it ran or reports token usage; the `dixie.finn.inference`
+/// span records them (spec 10 §5.2: `model` is a model id, never a path).
+/// </summary>
+public interface IFinnUsage
+{
+    string? Model { get; }
+    long? Tokens { get; }
+}
+
 /// <summary>The session id pattern `SID` of spec 05.</summary>
 public static partial class SessionIds
 {
@@ -48,8 +58,13 @@ public sealed record FinnSessionDetail(
     [property: JsonPropertyName("id")] string? Id,
     [property: JsonPropertyName("state")] JsonElement? State,
     [property: JsonPropertyName("messageCount")] JsonElement? MessageCount,
-    [property: JsonPropertyName("isStreaming")] JsonElement? IsStreaming)
+    [property: JsonPropertyName("isStreaming")] JsonElement? IsStreaming) : IFinnUsage
 {
+    string? IFinnUsage.Model => State is { ValueKind: JsonValueKind.Object } state
+        && state.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String ? model.GetString() : null;
+
+    long? IFinnUsage.Tokens => null;
+
     /// <summary>A non-boolean `isStreaming` reads as false (spec 05 §4.2: boolean, default false).</summary>
     public bool Streaming => IsStreaming is { ValueKind: JsonValueKind.True };
 }
