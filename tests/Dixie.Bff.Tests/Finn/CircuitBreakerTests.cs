@@ -106,6 +106,35 @@ public sealed class CircuitBreakerTests
     }
 
     [Fact]
+    public async Task State_is_exposed()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await DixieHost.StartAsync(new DixieHostOptions
+        {
+            FinnUrl = emulator.BaseUrl,
+            ConfigureServices = services => services.AddSingleton<TimeProvider>(time),
+        });
+        var finn = host.Get<FinnClient>();
+        async Task<string?> HealthStateAsync() => JsonDocument.Parse(await host.Client.GetStringAsync("/api/health")).RootElement
+            .GetProperty("services").GetProperty("loa_finn").GetProperty("circuit_state").GetString();
+
+        Assert.Equal("closed", await HealthStateAsync());
+        await emulator.Admin.SetFaultAsync("error", status: 503, path: "/api/sessions");
+        for (var i = 0; i < 5; i++)
+            await Assert.ThrowsAsync<FinnCallException>(() => finn.CreateSessionAsync(new { }, Caller, CancellationToken.None));
+        Assert.Equal("open", await HealthStateAsync());
+
+        // The probe is held by a slow finn, so the half-open state is observable while it runs.
+        await emulator.Admin.SetFaultAsync("slow", delayMs: 1_500, path: "/api/sessions");
+        time.Advance(TimeSpan.FromSeconds(11));
+        var probe = finn.CreateSessionAsync(new { }, Caller, CancellationToken.None);
+        Assert.Equal("half_open", await HealthStateAsync());
+        Assert.True((await probe).IsSuccess);
+        Assert.Equal("closed", await HealthStateAsync());
+    }
+
+    [Fact]
     public async Task Finn_404s_leave_the_breaker_closed()
     {
         await using var emulator = await TestEmulator.StartAsync();
