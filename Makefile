@@ -1,7 +1,7 @@
 # Local development and CI (spec 00 §2). The work is done by the scripts in scripts/.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help run stop logs build test smoke
+.PHONY: help run stop logs build test smoke bench
 
 help:
 	@echo "make run     start PostgreSQL, Redis, NATS, finn-emulator and dixie-bff (state in .dev/)"
@@ -10,6 +10,7 @@ help:
 	@echo "make smoke   run the smoke suites against the running stack"
 	@echo "make build   build the solution (Release)"
 	@echo "make test    build and run every test suite (what CI runs: .ci/run)"
+	@echo "make bench   load scenarios against their baselines on a throwaway stack (spec 13)"
 
 run:
 	@scripts/stack-up.sh
@@ -29,3 +30,6 @@ test:
 
 smoke:
 	@scripts/smoke.sh
+
+bench:
+	@bench/run.sh
