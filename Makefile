@@ -1,7 +1,7 @@
 # Local development and CI (spec 00 §2). The work is done by the scripts in scripts/.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help run stop logs build test smoke bench
+.PHONY: help run stop logs build test smoke bench soak
 
 help:
 	@echo "make run     start PostgreSQL, Redis, NATS, finn-emulator and dixie-bff (state in .dev/)"
@@ -11,6 +11,7 @@ help:
 	@echo "make build   build the solution (Release)"
 	@echo "make test    build and run every test suite (what CI runs: .ci/run)"
 	@echo "make bench   load scenarios against their baselines on a throwaway stack (spec 13)"
+	@echo "make soak    10 minutes of mixed steady load: no unexpected errors, flat memory (F10)"
 
 run:
 	@scripts/stack-up.sh
@@ -33,3 +34,6 @@ smoke:
 
 bench:
 	@bench/run.sh
+
+soak:
+	@bench/run.sh --soak

@@ -4,9 +4,12 @@
 # against its baseline in alternation and prints the table. Exits non-zero when a target is missed.
 # Environment: BENCH_ONLY="P1,P4" runs some scenarios; BENCH_DURATION (s, default 10) and
 # BENCH_ROUNDS (default 3) size the runs; BENCH_KEEP=1 leaves the stack running afterwards.
+# `bench/run.sh --soak` (make soak) runs F10 instead: mixed steady load for BENCH_SOAK_MINUTES (10).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
+soak=0
+[[ ${1:-} == --soak ]] && soak=1
 "$ROOT/scripts/ensure-deps.sh"
 if ! command -v wrk >/dev/null; then
   is_root || fail "wrk is not installed: sudo apt-get install -y wrk"
@@ -52,6 +55,7 @@ until [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health
 ready=$(date +%s%N)
 wait
 
+if ((soak)); then export BENCH_SOAK_MINUTES=${BENCH_SOAK_MINUTES:-10}; fi
 BENCH_BASE_URL=http://127.0.0.1:$port \
 BENCH_EMULATOR_URL=$(env_value FINN_URL "$env_file") \
 BENCH_ADMIN_KEY=$(env_value DIXIE_ADMIN_KEY "$env_file") \

@@ -10,7 +10,10 @@ var wrk = new Wrk(settings);
 
 Console.WriteLine("seeding: a Hardhat #0 sign-in and 1000 reputation aggregates");
 var jwt = await seed.SignInAsync();
-if (settings.Runs("P1") || settings.Runs("P2")) await seed.SeedAggregatesAsync();
+var soakMinutes = Environment.GetEnvironmentVariable("BENCH_SOAK_MINUTES");
+if (settings.Runs("P1") || settings.Runs("P2") || soakMinutes is not null) await seed.SeedAggregatesAsync();
+if (soakMinutes is not null)
+    return await new Soak(settings, client, jwt).RunAsync(int.Parse(soakMinutes, System.Globalization.CultureInfo.InvariantCulture));
 
 var http = new HttpScenarios(settings, wrk, seed, jwt);
 var results = new List<ScenarioResult>();
