@@ -44,6 +44,8 @@ public sealed class KubernetesManifestTests
         Assert.Equal("/healthz/ready", container.Map("readinessProbe").Map("httpGet").Str("path"));
         Assert.Equal("/healthz/live", container.Map("livenessProbe").Map("httpGet").Str("path"));
         Assert.All(new[] { "readinessProbe", "livenessProbe" }, probe => Assert.Equal("http", container.Map(probe).Map("httpGet").Str("port")));
+        // The readiness check may spend 2 s on PostgreSQL (spec 03 §5).
+        Assert.True(int.Parse(container.Map("readinessProbe").Str("timeoutSeconds"), System.Globalization.CultureInfo.InvariantCulture) >= 3);
         Assert.True(container.Map("resources").ContainsKey("requests"));
         Assert.True(container.Map("resources").ContainsKey("limits"));
 
