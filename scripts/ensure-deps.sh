@@ -9,6 +9,8 @@ pg_bin_dir >/dev/null && [[ -x $(pg_bin_dir)/initdb && -x $(pg_bin_dir)/pg_ctl ]
 find_binary redis-server >/dev/null || missing+=(redis-server)
 find_binary nats-server >/dev/null || missing+=(nats-server)
 command -v curl >/dev/null || missing+=(curl)
+# Validates deploy/docker-compose.staging.yml in `make test` without a Docker engine.
+command -v docker-compose >/dev/null || missing+=(docker-compose)
 command -v dotnet >/dev/null || fail "the .NET 10 SDK (dotnet) is not on PATH: install it first (https://dot.net)"
 
 if ((${#missing[@]} > 0)); then

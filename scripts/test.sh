@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make test`: installs missing servers, builds Release, runs every test project (their tests start
+# `make test`: installs missing servers, builds Release, validates the compose files without a
+# Docker engine (scripts/validate-deploy.sh), runs every test project (their tests start
 # PostgreSQL, Redis and NATS themselves on ephemeral ports), then, once tests/Dixie.Smoke exists,
 # the smoke suites against a throwaway stack on ephemeral ports. Exits non-zero on any failure.
 set -euo pipefail
@@ -9,6 +10,9 @@ set -euo pipefail
 "$ROOT/scripts/ensure-deps.sh"
 say "building the solution (Release)"
 dotnet build "$ROOT/Dixie.slnx" -c Release --nologo -v q -clp:NoSummary || fail "the build failed"
+
+say "validating the deployment files"
+"$ROOT/scripts/validate-deploy.sh" || fail "the compose files are invalid"
 
 results_dir=$ROOT/.test
 mkdir -p "$results_dir"

@@ -8,6 +8,10 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["healthcheck"])
+        {
+            return await EmulatorHealthcheck.RunAsync(Environment.GetEnvironmentVariable, Console.Out, Console.Error);
+        }
         var parsed = EmulatorArguments.Parse(args, Environment.GetEnvironmentVariable);
         if (parsed.HelpRequested)
         {

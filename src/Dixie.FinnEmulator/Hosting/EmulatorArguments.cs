@@ -13,6 +13,7 @@ internal static class EmulatorArguments
         usage: finn-emulator [--port <n>] [--bind <address>] [--strict] [--ws-per-ip <n>]
                              [--ws-idle-seconds <n>] [--max-sessions <n>] [--staking <file>]
                              [--log-level error|warn|info|debug]
+               finn-emulator healthcheck   (GET /healthz on 127.0.0.1:$EMULATOR_PORT; exit 0 or 1)
         environment: EMULATOR_PORT, EMULATOR_BIND, EMULATOR_STRICT, EMULATOR_WS_PER_IP,
                      EMULATOR_WS_IDLE_SECONDS, EMULATOR_MAX_SESSIONS, EMULATOR_STAKING_FILE,
                      EMULATOR_LOG_LEVEL, FINN_AUTH_TOKEN

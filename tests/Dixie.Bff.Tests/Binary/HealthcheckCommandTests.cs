@@ -28,6 +28,31 @@ public sealed class HealthcheckCommandTests
     }
 
     [Fact]
+    public async Task Port_wins_over_dixie_port_and_the_same_check_exits_1_once_the_service_stopped()
+    {
+        var host = await DixieHost.StartAsync();
+        var environment = new Dictionary<string, string?>
+        {
+            ["PORT"] = host.BaseUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["DIXIE_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        try
+        {
+            var (healthy, _, _) = await BinaryRun.RunAsync(environment, ExitTimeout, "healthcheck");
+            Assert.Equal(0, healthy);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+
+        var (stopped, stdout, stderr) = await BinaryRun.RunAsync(environment, ExitTimeout, "healthcheck");
+        Assert.Equal(1, stopped);
+        Assert.Equal("", stdout);
+        Assert.StartsWith("unhealthy: ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Migrations_held_back_exit_1()
     {
         var databaseUrl = await (await SharedServers.GetAsync()).Postgres.CreateDatabaseAsync();
