@@ -10,6 +10,7 @@ public static partial class ResponseRules
     public static async Task CheckAsync(FuzzRequest request, HttpResponseMessage response, CancellationToken ct)
     {
         var status = (int)response.StatusCode;
+        if (status < 400 && response.Content.Headers.ContentType?.MediaType == "text/event-stream") return;
         var body = await response.Content.ReadAsStringAsync(ct);
         string Report(string problem) =>
             $"{problem}\n  request:  {request}\n  response: {status} {response.Content.Headers.ContentType}\n  body:     {Cut(body)}";
