@@ -90,7 +90,9 @@ public static class DixieApp
         app.UseMiddleware<AllowlistGate>();
         app.UseMiddleware<AdminKeyMiddleware>();
 
-        app.MapOpenApi("/openapi/{documentName}.json");
+        // One document: a literal route, so any other name is the JSON 404 of unknown routes, not the
+        // OpenAPI handler's text/plain answer echoing the requested name.
+        app.MapOpenApi("/openapi/v1.json");
         app.MapHealth();
         app.MapAdmin();
         app.MapAuth();

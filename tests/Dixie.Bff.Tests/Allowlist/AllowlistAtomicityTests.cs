@@ -16,6 +16,7 @@ public sealed class AllowlistAtomicityTests
 {
     private const string CountAudit = "SELECT count(*) FROM audit_entries WHERE resource_type = 'allowlist'";
 
+    [Trait("Category", "Faults")]
     [Fact]
     public async Task Admin_change_writes_audit_and_mutation_atomically()
     {

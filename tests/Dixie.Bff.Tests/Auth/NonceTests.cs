@@ -102,6 +102,8 @@ public sealed partial class NonceTests
         Assert.Equal(20, host.Get<MemoryNonces>().OutstandingCount);
     }
 
+    [Trait("Category", "Faults")]
+    [Trait("Category", "Security")]
     [Fact]
     public async Task Nonce_store_down_is_503()
     {

@@ -143,6 +143,7 @@ public sealed class ChatTests(ChatHostFixture fixture) : IClassFixture<ChatHostF
         }
     }
 
+    [Trait("Category", "Security")]
     [Fact]
     public async Task Foreign_session_is_indistinguishable_from_missing()
     {
@@ -165,6 +166,7 @@ public sealed class ChatTests(ChatHostFixture fixture) : IClassFixture<ChatHostF
         Assert.Empty(await fixture.Emulator.Admin.RequestsAsync($"/api/sessions/{missing}"));
     }
 
+    [Trait("Category", "Security")]
     [Fact]
     public async Task Api_key_owner_is_key_id()
     {

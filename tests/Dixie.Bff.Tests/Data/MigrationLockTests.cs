@@ -79,6 +79,7 @@ public sealed class MigrationLockTests : IAsyncLifetime
         Assert.Empty(_logs.Events(LogEvents.MigrationLockTimeout));
     }
 
+    [Trait("Category", "Faults")]
     [Fact]
     public async Task Lock_is_released_when_the_connection_dies()
     {

@@ -9,6 +9,7 @@ namespace Dixie.Bff.Tests.Finn;
 
 /// <summary>Breaker timing on a fake clock. Alone: the state gauge reads the last breaker built in the process.</summary>
 [Collection(nameof(BreakerTimingTests))]
+[Trait("Category", "Faults")]
 public sealed class BreakerTimingTests
 {
     private static readonly FinnCallContext Caller = new("breaker-timing-test");

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Dixie.Bff.Tests.Finn;
 
+[Trait("Category", "Faults")]
 public sealed class CircuitBreakerTests
 {
     private static readonly FinnCallContext Caller = new("breaker-test");

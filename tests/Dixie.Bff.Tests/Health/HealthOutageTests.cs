@@ -31,6 +31,7 @@ public sealed class HealthOutageTests
         Assert.Equal("closed", body.GetProperty("services").GetProperty("loa_finn").GetProperty("circuit_state").GetString());
     }
 
+    [Trait("Category", "Faults")]
     [Fact]
     public async Task Postgres_outage_degrades_health_and_readiness_until_it_returns()
     {
@@ -63,6 +64,7 @@ public sealed class HealthOutageTests
         Assert.Equal("healthy", after.GetProperty("infrastructure").GetProperty("postgresql").GetProperty("status").GetString());
     }
 
+    [Trait("Category", "Faults")]
     [Fact]
     public async Task Redis_outage_degrades_health()
     {
@@ -79,6 +81,7 @@ public sealed class HealthOutageTests
         await WaitForHealthAsync(host, b => b.GetProperty("status").GetString() == "healthy");
     }
 
+    [Trait("Category", "Faults")]
     [Fact]
     public async Task Nats_outage_degrades_health()
     {
@@ -95,6 +98,7 @@ public sealed class HealthOutageTests
         await WaitForHealthAsync(host, b => b.GetProperty("status").GetString() == "healthy");
     }
 
+    [Trait("Category", "Faults")]
     [Fact]
     public async Task Emulator_down_makes_finn_unreachable_and_the_service_unhealthy()
     {
@@ -108,6 +112,7 @@ public sealed class HealthOutageTests
         Assert.Equal("unhealthy", body.GetProperty("status").GetString());
     }
 
+    [Trait("Category", "Faults")]
     [Fact]
     public async Task Dependencies_that_accept_and_never_answer_are_probed_concurrently()
     {

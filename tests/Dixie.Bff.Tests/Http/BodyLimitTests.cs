@@ -7,6 +7,7 @@ using Dixie.Bff.Tests.Support;
 
 namespace Dixie.Bff.Tests.Http;
 
+[Trait("Category", "Security")]
 public sealed class BodyLimitTests(PipelineHostFixture fixture) : IClassFixture<PipelineHostFixture>
 {
     private HttpClient Client => fixture.Host.Client;

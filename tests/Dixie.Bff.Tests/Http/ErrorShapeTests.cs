@@ -5,6 +5,7 @@ using Dixie.Bff.Tests.Support;
 
 namespace Dixie.Bff.Tests.Http;
 
+[Trait("Category", "Security")]
 public sealed class ErrorShapeTests(PipelineHostFixture fixture) : IClassFixture<PipelineHostFixture>
 {
     private HttpClient Client => fixture.Host.Client;

@@ -100,6 +100,7 @@ public sealed class RedisRateLimitTests
         return calls;
     }
 
+    [Trait("Category", "Faults")]
     [Fact]
     public async Task Stopped_redis_falls_back_to_the_in_process_limiter_logs_once_and_recovers()
     {
@@ -135,6 +136,7 @@ public sealed class RedisRateLimitTests
         Assert.Single(host.Logs.Events(LogEvents.RateLimitRedisFallback));
     }
 
+    [Trait("Category", "Faults")]
     [Fact]
     public async Task Hung_redis_costs_one_request_the_250_ms_budget_and_the_next_ones_nothing()
     {

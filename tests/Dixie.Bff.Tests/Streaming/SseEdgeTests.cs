@@ -7,6 +7,7 @@ namespace Dixie.Bff.Tests.Streaming;
 
 public sealed class SseEdgeTests
 {
+    [Trait("Category", "Faults")]
     [Fact]
     public async Task Client_disconnect_aborts_upstream()
     {
@@ -35,6 +36,7 @@ public sealed class SseEdgeTests
         Assert.Equal(1, await finn.Admin.CounterAsync("WS abort"));
     }
 
+    [Trait("Category", "Security")]
     [Fact]
     public async Task Pre_stream_errors_are_json()
     {

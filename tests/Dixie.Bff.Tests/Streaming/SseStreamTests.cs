@@ -68,6 +68,7 @@ public sealed class SseStreamTests
         Assert.Equal("Emulated reply [d227d6ea88ee5dbd]: please use tool now", events[^1].Data.GetProperty("content").GetString());
     }
 
+    [Trait("Category", "Faults")]
     [Theory]
     [InlineData("[[fault:ws-error]]", "upstream_error", "Inference failed")]
     [InlineData("[[fault:ws-drop]]", "upstream_error", "Inference stream ended unexpectedly")]
@@ -87,6 +88,7 @@ public sealed class SseStreamTests
         Assert.Equal("error", host.Logs.Events("chat_turn").Single().String("outcome"));
     }
 
+    [Trait("Category", "Faults")]
     [Fact]
     public async Task Silence_beyond_the_timeout_ends_with_upstream_timeout_and_aborts_upstream()
     {

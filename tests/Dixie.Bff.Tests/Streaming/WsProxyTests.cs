@@ -263,6 +263,7 @@ public sealed class WsProxyTests
         return sessionId;
     }
 
+    [Trait("Category", "Faults")]
     [Fact]
     public async Task Upstream_close_codes_are_relayed()
     {
@@ -295,6 +296,7 @@ public sealed class WsProxyTests
         }
     }
 
+    [Trait("Category", "Faults")]
     [Fact]
     public async Task Upstream_unreachable_is_502_before_upgrade()
     {

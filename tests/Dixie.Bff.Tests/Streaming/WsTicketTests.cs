@@ -6,6 +6,7 @@ using Dixie.Bff.Tests.Support;
 
 namespace Dixie.Bff.Tests.Streaming;
 
+[Trait("Category", "Security")]
 public sealed class WsTicketTests
 {
     [Fact]

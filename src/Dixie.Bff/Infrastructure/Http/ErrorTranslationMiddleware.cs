@@ -58,6 +58,7 @@ public sealed partial class ErrorTranslationMiddleware(RequestDelegate next, ILo
                 await WriteBadRequestAsync(context, bad);
                 return;
             case JsonException:
+            case InvalidOperationException when IsInvalidJsonText(ex):
                 await ApiErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Malformed JSON body");
                 return;
             case AuditUnavailableException:
@@ -110,6 +111,14 @@ public sealed partial class ErrorTranslationMiddleware(RequestDelegate next, ILo
         var space = declaration.LastIndexOf(' ');
         return space >= 0 ? declaration[(space + 1)..] : declaration;
     }
+
+    /// <summary>
+    /// System.Text.Json accepts a lone surrogate escape (`"\uD800"`) while parsing and refuses it only
+    /// when the string is read, wherever a handler reads it: still the client's malformed text.
+    /// </summary>
+    internal static bool IsInvalidJsonText(Exception ex) =>
+        ex.TargetSite is { DeclaringType.FullName: "System.Text.Json.ThrowHelper" } thrower
+        && thrower.Name.Contains("UTF16", StringComparison.Ordinal);
 
     internal static bool IsDatabaseUnavailable(Exception ex)
     {
