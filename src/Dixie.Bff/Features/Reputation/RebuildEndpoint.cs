@@ -1,0 +1,30 @@
+using System.Text.Json;
+using Dixie.Bff.Infrastructure.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Dixie.Bff.Features.Reputation;
+
+/// <summary>`POST /api/admin/reputation/rebuild` `{"nft_id"?, "apply"?}`: always 200 with the report (spec 06 §10).</summary>
+public static class RebuildEndpoint
+{
+    public static async Task<Results<JsonHttpResult<RebuildReport>, JsonHttpResult<ApiError>>> HandleAsync(
+        HttpRequest request, ReputationReplay replay, CancellationToken ct)
+    {
+        RebuildRequest? body = null;
+        if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
+        {
+            try
+            {
+                body = await JsonSerializer.DeserializeAsync(request.Body, ReputationJson.Default.RebuildRequest, ct);
+            }
+            catch (JsonException)
+            {
+                return ApiErrors.Result(StatusCodes.Status400BadRequest, "invalid_request", "Body must be {\"nft_id\"?, \"apply\"?}");
+            }
+        }
+        if (body?.NftId is { } nftId && !ReputationEventParser.NftId().IsMatch(nftId))
+            return ApiErrors.Result(StatusCodes.Status400BadRequest, "invalid_request", "Invalid NFT ID");
+        var report = await replay.RunAsync(body?.NftId, body?.Apply ?? false, ct);
+        return TypedResults.Json(report, ReputationJson.Default.RebuildReport);
+    }
+}
