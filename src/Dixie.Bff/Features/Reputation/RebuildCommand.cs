@@ -64,7 +64,7 @@ public static class RebuildCommand
     {
         if (json)
         {
-            await stdout.WriteLineAsync(JsonSerializer.Serialize(report, ReputationJson.Default.RebuildReport));
+            await stdout.WriteLineAsync(JsonSerializer.Serialize(report, ReputationJson.Wire.RebuildReport));
             return;
         }
         await stdout.WriteLineAsync($"{report.EventsReplayed} events replayed, {report.AgentsChecked} agents checked, "

@@ -15,7 +15,7 @@ public static class RebuildEndpoint
         {
             try
             {
-                body = await JsonSerializer.DeserializeAsync(request.Body, ReputationJson.Default.RebuildRequest, ct);
+                body = await JsonSerializer.DeserializeAsync(request.Body, ReputationJson.Wire.RebuildRequest, ct);
             }
             catch (JsonException)
             {
@@ -25,6 +25,6 @@ public static class RebuildEndpoint
         if (body?.NftId is { } nftId && !ReputationEventParser.NftId().IsMatch(nftId))
             return ApiErrors.Result(StatusCodes.Status400BadRequest, "invalid_request", "Invalid NFT ID");
         var report = await replay.RunAsync(body?.NftId, body?.Apply ?? false, ct);
-        return TypedResults.Json(report, ReputationJson.Default.RebuildReport);
+        return TypedResults.Json(report, ReputationJson.Wire.RebuildReport);
     }
 }

@@ -52,14 +52,14 @@ public static class ReputationApi
     private static async Task<JsonHttpResult<ScoreResponse>> QueryAsync(HttpRequest request, ScoreLookup lookup, CancellationToken ct)
     {
         var score = RoutingKey.NftIdOf(request.Query["routingKey"].FirstOrDefault()) is { } nftId ? await lookup.ScoreAsync(nftId, ct) : null;
-        return TypedResults.Json(new ScoreResponse(score), ReputationJson.Default.ScoreResponse);
+        return TypedResults.Json(new ScoreResponse(score), ReputationJson.Wire.ScoreResponse);
     }
 
     private static async Task<JsonHttpResult<PopulationResponse>> PopulationAsync(ReputationReads reads, CancellationToken ct)
     {
         var (population, storeCount) = await reads.ReadPopulationAsync(ct);
         return TypedResults.Json(new PopulationResponse(population.EffectiveMean, population.Variance, population.Count, storeCount),
-            ReputationJson.Default.PopulationResponse);
+            ReputationJson.Wire.PopulationResponse);
     }
 
     private static async Task<Results<JsonHttpResult<AgentReputationResponse>, JsonHttpResult<ApiError>>> AgentAsync(
@@ -73,7 +73,7 @@ public static class ReputationApi
         return TypedResults.Json(new AgentReputationResponse(
             AggregateJson.Number(aggregate["blended_score"]), AggregateJson.Number(aggregate["personal_score"]), sampleCount,
             AggregateJson.Text(aggregate["state"]) ?? "cold", new ReliabilityBlock(reliability.Reliable, reliability.Reasons),
-            Cohorts(aggregate), Infrastructure.IsoTime.Format(now)), ReputationJson.Default.AgentReputationResponse);
+            Cohorts(aggregate), Infrastructure.IsoTime.Format(now)), ReputationJson.Wire.AgentReputationResponse);
     }
 
     private static async Task<Results<JsonHttpResult<CohortsResponse>, JsonHttpResult<ApiError>>> CohortsAsync(
@@ -84,7 +84,7 @@ public static class ReputationApi
         var cohorts = Cohorts(aggregate);
         var crossModel = ReputationMath.CrossModelScore(cohorts.OfType<JsonObject>()
             .Select(c => (AggregateJson.Number(c["personal_score"]), AggregateJson.Number(c["sample_count"]) ?? 0)));
-        return TypedResults.Json(new CohortsResponse(cohorts, crossModel), ReputationJson.Default.CohortsResponse);
+        return TypedResults.Json(new CohortsResponse(cohorts, crossModel), ReputationJson.Wire.CohortsResponse);
     }
 
     /// <summary>Checks 3–5 of spec 06 §8.3 (the gate did 1–2): the aggregate, or the failure in check order.</summary>

@@ -52,4 +52,16 @@ public sealed record RebuildReport(long EventsReplayed, int AgentsChecked, IRead
 [JsonSerializable(typeof(InvalidEventsError))]
 [JsonSerializable(typeof(RebuildRequest))]
 [JsonSerializable(typeof(RebuildReport))]
-public sealed partial class ReputationJson : JsonSerializerContext;
+public sealed partial class ReputationJson : JsonSerializerContext
+{
+    /// <summary>For responses: like <see cref="Default"/>, but `>` in a trigger such as `sample_count>=1` stays readable.</summary>
+    public static ReputationJson Wire { get; } = new(new System.Text.Json.JsonSerializerOptions
+    {
+        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow,
+        AllowTrailingCommas = false,
+        MaxDepth = 32,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -47,7 +47,7 @@ public static class ReputationIngestEndpoint
         if (valid.Count == 0 && repeated == 0)
         {
             return TypedResults.Json(new InvalidEventsError("invalid_request", "No valid events in request", rejected),
-                ReputationJson.Default.InvalidEventsError, statusCode: StatusCodes.Status400BadRequest);
+                ReputationJson.Wire.InvalidEventsError, statusCode: StatusCodes.Status400BadRequest);
         }
 
         IngestResult result;
@@ -66,7 +66,7 @@ public static class ReputationIngestEndpoint
         log.Ingest(result.Applied.Count, duplicates, rejected.Count, result.Aggregates.Count, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return TypedResults.Json(new IngestResponse(result.Applied.Count, duplicates, rejected,
             [.. result.Aggregates.Select(a => new AggregateSummary(a.NftId, a.State, a.BlendedScore, a.SampleCount))]),
-            ReputationJson.Default.IngestResponse);
+            ReputationJson.Wire.IngestResponse);
     }
 
     /// <summary>Valid items with distinct event ids in request order, the rejected items, and the in-request repeats.</summary>
