@@ -42,6 +42,22 @@ public sealed class ReputationIngestTests(ReputationHostFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task A_body_that_is_not_json_is_415()
+    {
+        using var response = await fixture.Admin.PostAsync("/api/reputation/events",
+            new StringContent(Quality(NewAgent(), 0.5).ToJsonString(), System.Text.Encoding.UTF8, "text/plain"));
+        await ErrorAssert.IsErrorAsync(response, HttpStatusCode.UnsupportedMediaType, "unsupported_media_type", "Content-Type must be application/json");
+    }
+
+    [Fact]
+    public async Task The_reputation_audit_chain_verifies_after_ingest()
+    {
+        await fixture.Admin.IngestAsync(Quality(NewAgent(), 0.5), Credential(NewAgent(), 1));
+        var verification = await fixture.Host.Get<Dixie.Bff.Features.Governance.Audit.AuditVerifier>().VerifyAsync("reputation", CancellationToken.None);
+        Assert.True(verification.Valid);
+    }
+
+    [Fact]
     public async Task A_body_over_512_KiB_is_too_large()
     {
         var big = Quality(NewAgent(), 0.5);

@@ -10,8 +10,9 @@ public static class RebuildEndpoint
     public static async Task<Results<JsonHttpResult<RebuildReport>, JsonHttpResult<ApiError>>> HandleAsync(
         HttpRequest request, ReputationReplay replay, CancellationToken ct)
     {
+        if (JsonBody.HasWrongMediaType(request)) return JsonBody.UnsupportedMediaType();
         RebuildRequest? body = null;
-        if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
+        if (JsonBody.HasBody(request))
         {
             try
             {

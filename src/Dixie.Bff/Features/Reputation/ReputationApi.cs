@@ -26,6 +26,7 @@ public static class ReputationApi
             .Produces<IngestResponse>()
             .Produces<InvalidEventsError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge)
+            .Produces<ApiError>(StatusCodes.Status415UnsupportedMediaType)
             .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Ingest one event or a batch of 1..100 (admin key)");
         reputation.MapGet("/{nftId}", AgentAsync)
@@ -45,6 +46,8 @@ public static class ReputationApi
             .WithTags("admin")
             .Accepts<RebuildRequest>("application/json")
             .Produces<RebuildReport>()
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Replay the event log with the live fold and report (or repair) differences");
         return reputation;
     }

@@ -21,6 +21,8 @@ public static class ReputationIngestEndpoint
         HttpRequest request, ReputationIngest ingest, ReputationLog log, TimeProvider clock, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
+        if (JsonBody.HasWrongMediaType(request)) return JsonBody.UnsupportedMediaType();
+        if (!JsonBody.HasBody(request)) return Invalid("Request body required");
         JsonDocument body;
         try
         {
