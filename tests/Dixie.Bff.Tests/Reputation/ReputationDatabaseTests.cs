@@ -73,17 +73,19 @@ public sealed class ReputationDatabaseTests
     }
 
     [Fact]
-    public async Task Two_hundred_concurrent_events_for_one_agent_lose_no_update()
+    public async Task Two_hundred_concurrent_events_for_one_agent_on_two_instances_lose_no_update()
     {
-        await using var host = await ReputationHostFixture.StartAsync();
+        var databaseUrl = await NewDatabaseAsync();
+        await using var host = await ReputationHostFixture.StartAsync(databaseUrl);
+        await using var second = await ReputationHostFixture.StartAsync(databaseUrl);
         var agent = NewAgent();
         var random = new Random(200);
         var events = Enumerable.Range(0, 200).Select(i => Quality(agent, Math.Round(random.NextDouble(), 3), i)).ToArray();
         var others = Enumerable.Range(0, 40).Select(i => Quality(NewAgent(), 0.5, i)).ToArray();
         var work = new System.Collections.Concurrent.ConcurrentQueue<JsonObject>(events.Concat(others).OrderBy(_ => random.Next()));
-        var tasks = Enumerable.Range(0, 8).Select(async _ =>
+        var tasks = Enumerable.Range(0, 8).Select(async i =>
         {
-            using var admin = ReputationHostFixture.Client(host, TestEnvironment.AdminKey);
+            using var admin = ReputationHostFixture.Client(i % 2 == 0 ? host : second, TestEnvironment.AdminKey);
             while (work.TryDequeue(out var ev)) await admin.IngestAsync(ev);
         });
         await Task.WhenAll(tasks);

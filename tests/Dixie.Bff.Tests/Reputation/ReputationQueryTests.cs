@@ -60,6 +60,31 @@ public sealed class ReputationQueryTests(ReputationHostFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task The_per_ip_limit_answers_429_rate_limited()
+    {
+        var path = Dixie.Bff.Tests.Allowlist.AllowlistTesting.NewPath();
+        Dixie.Bff.Tests.Allowlist.AllowlistTesting.Write(path, Dixie.Bff.Tests.Allowlist.AllowlistTesting.FileWith([], []));
+        await using var host = await DixieHost.StartAsync(new DixieHostOptions
+        {
+            Environment = { ["DIXIE_ALLOWLIST_PATH"] = path, ["DIXIE_REPUTATION_QUERY_RPM"] = "2" },
+        });
+        using var anonymous = ReputationHostFixture.Client(host, null);
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await anonymous.GetAsync("/api/reputation/query?routingKey=nft:" + NewAgent());
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                await ErrorAssert.IsErrorAsync(response, HttpStatusCode.TooManyRequests, "rate_limited");
+                break;
+            }
+        }
+        Assert.Equal(HttpStatusCode.OK, statuses[0]);
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+    }
+
+    [Fact]
     public async Task Two_routing_keys_use_the_first()
     {
         var agent = NewAgent();
