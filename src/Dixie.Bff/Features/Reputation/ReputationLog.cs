@@ -11,7 +11,7 @@ public sealed partial class ReputationLog(ILogger<ReputationLog> logger)
     public void Rebuild(long eventsReplayed, int agentsChecked, int differences, bool applied, long durationMs) =>
         LogRebuild(logger, eventsReplayed, agentsChecked, differences, applied, durationMs);
 
-    public void QueryDatabaseError(string errorType) => LogQueryDatabaseError(logger, errorType);
+    public void QueryDatabaseError(string errorClass) => LogQueryDatabaseError(logger, errorClass);
 
     [LoggerMessage(EventId = 600, EventName = LogEvents.ReputationIngest, Level = LogLevel.Information,
         Message = "Reputation ingest: {Accepted} accepted, {Duplicates} duplicates, {Rejected} rejected")]
@@ -21,7 +21,8 @@ public sealed partial class ReputationLog(ILogger<ReputationLog> logger)
         Message = "Reputation rebuild: {EventsReplayed} events replayed, {AgentsChecked} agents checked, {Differences} differences")]
     private static partial void LogRebuild(ILogger logger, long eventsReplayed, int agentsChecked, int differences, bool applied, long durationMs);
 
-    [LoggerMessage(EventId = 602, EventName = "reputation_query_db_error", Level = LogLevel.Warning,
-        Message = "Reputation score read failed ({ErrorType}); answered null")]
-    private static partial void LogQueryDatabaseError(ILogger logger, string errorType);
+    // The stable name of a database outage (spec 10 §7); warn, because /query still answers (null).
+    [LoggerMessage(EventId = 602, EventName = LogEvents.DatabaseUnavailable, Level = LogLevel.Warning,
+        Message = "Reputation score read failed ({ErrorClass}); /query answered null")]
+    private static partial void LogQueryDatabaseError(ILogger logger, string errorClass);
 }
