@@ -59,6 +59,27 @@ public sealed class ReputationDatabaseTests
     }
 
     [Fact]
+    public async Task Each_applied_event_has_one_update_span_with_its_model()
+    {
+        var spans = new List<Activity>();
+        await using var host = await ReputationHostFixture.StartAsync(spans: spans);
+        using var admin = ReputationHostFixture.Client(host, TestEnvironment.AdminKey);
+        var agent = NewAgent();
+        var performance = ModelPerformance(agent, "gpt-4o", "analysis", 0.6);
+        await admin.IngestAsync(performance, Credential(agent, 1));
+        await admin.IngestAsync(performance);
+
+        var updates = spans.Where(s => s.DisplayName == SpanAllowlist.ReputationUpdate).ToList();
+        Assert.Equal(2, updates.Count);
+        Assert.Equal("gpt-4o", updates[0].GetTagItem("model_id"));
+        Assert.Equal(0.6, updates[0].GetTagItem("score"));
+        Assert.Equal("model_performance", updates[0].GetTagItem("event_type"));
+        Assert.Equal("n/a", updates[1].GetTagItem("model_id"));
+        Assert.Equal("credential_update", updates[1].GetTagItem("event_type"));
+        Assert.All(updates, s => Assert.NotEqual(default, s.ParentSpanId));
+    }
+
+    [Fact]
     public async Task Two_first_events_give_the_population_of_spec_example()
     {
         await using var host = await ReputationHostFixture.StartAsync();
