@@ -7,6 +7,7 @@ using Dixie.Bff.Features.Chat.Streaming;
 using Dixie.Bff.Features.Chat.WebSocket;
 using Dixie.Bff.Features.Governance;
 using Dixie.Bff.Features.Health;
+using Dixie.Bff.Features.Reputation;
 using Dixie.Bff.Infrastructure;
 using Dixie.Bff.Infrastructure.Configuration;
 using Dixie.Bff.Infrastructure.Finn;
@@ -70,6 +71,7 @@ public static class DixieApp
         builder.Services.AddAllowlist(config);
         builder.Services.AddChat(config);
         builder.Services.AddChatStreaming(config);
+        builder.Services.AddReputation();
 
         builder.Services.AddSingleton(new MigrationRunnerOptions());
         builder.Services.AddHostedService<StartupLogger>();
@@ -99,6 +101,7 @@ public static class DixieApp
         app.MapAllowlist();
         app.MapChat();
         app.MapChatWebSocket();
+        app.MapReputation();
         if (config.Http.MetricsEnabled) app.MapPrometheusScrapingEndpoint("/metrics").DisableHttpMetrics();
         mapExtra?.Invoke(app);
         return app;

@@ -2,6 +2,7 @@ using Dixie.Bff;
 using Dixie.Bff.Data;
 using Dixie.Bff.Features.Allowlist;
 using Dixie.Bff.Features.Health;
+using Dixie.Bff.Features.Reputation;
 using Dixie.Bff.Infrastructure.Configuration;
 using Dixie.Bff.Infrastructure.Logging;
 using Dixie.Bff.Infrastructure.Startup;
@@ -16,10 +17,12 @@ switch (args)
         return ConfigCheckCommand.Run(environment, Console.Out, Console.Error);
     case ["migrate", .. var rest]:
         return await RunDatabaseCommandAsync(rest);
+    case ["reputation", "rebuild", .. var rest]:
+        return await RunRebuildAsync(rest);
     case []:
         return await ServeAsync();
     default:
-        await Console.Error.WriteLineAsync("usage: dixie-bff [healthcheck [url] | config check | migrate [status [--json] | down <file> [--force] [--yes]]]");
+        await Console.Error.WriteLineAsync("usage: dixie-bff [healthcheck [url] | config check | migrate [status [--json] | down <file> [--force] [--yes]] | reputation rebuild [nftId] [--apply] [--json]]");
         return 2;
 }
 
@@ -61,4 +64,18 @@ async Task<int> RunDatabaseCommandAsync(string[] rest)
     using var stop = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
     return await MigrateCommand.RunAsync(rest, database, Console.In, Console.Out, Console.Error, loggerFactory, stop.Token);
+}
+
+async Task<int> RunRebuildAsync(string[] rest)
+{
+    var result = ConfigLoader.Load(environment, ConfigScope.Database);
+    if (result.Database is not { } database)
+    {
+        ConfigReport.WriteProblems(result, Console.Error);
+        return RebuildCommand.Failed;
+    }
+    using var loggerFactory = LoggingSetup.CreateCommandLoggerFactory(database.LogLevel);
+    using var stop = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+    return await RebuildCommand.RunAsync(rest, database.DatabaseConnectionString, Console.Out, Console.Error, loggerFactory, stop.Token);
 }
