@@ -1,5 +1,6 @@
 using Dixie.Bff.Data;
 using Dixie.Bff.Features.Admin;
+using Dixie.Bff.Features.Agents.Conviction;
 using Dixie.Bff.Features.Allowlist;
 using Dixie.Bff.Features.Auth;
 using Dixie.Bff.Features.Chat;
@@ -68,6 +69,7 @@ public static class DixieApp
         builder.Services.AddHealthChecks(config);
         builder.Services.AddAuditTrail();
         builder.Services.AddAllowlist(config);
+        builder.Services.AddConviction(config);
         builder.Services.AddChat(config);
         builder.Services.AddChatStreaming(config);
 
