@@ -36,11 +36,12 @@ public static class ModelPricing
 
     private static (long PerMillionIn, long PerMillionOut)? Find(string model)
     {
-        foreach (var row in Table)
+        (string Model, long In, long Out)? best = null;
+        foreach (var (name, perIn, perOut) in Table)
         {
-            if (row.Model == model) return (row.PerMillionIn, row.PerMillionOut);
+            if (name == model) return (perIn, perOut);
+            if (model.StartsWith(name, StringComparison.Ordinal) && (best is null || name.Length > best.Value.Model.Length)) best = (name, perIn, perOut);
         }
-        var best = Table.Where(row => model.StartsWith(row.Model, StringComparison.Ordinal)).MaxBy(row => row.Model.Length);
-        return best.Model is null ? null : (best.PerMillionIn, best.PerMillionOut);
+        return best is { } row ? (row.In, row.Out) : null;
     }
 }
