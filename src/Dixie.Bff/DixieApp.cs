@@ -56,7 +56,6 @@ public static class DixieApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StartupState>();
         builder.Services.AddSingleton<HealthProbeLog>();
-        builder.Services.AddSingleton<GovernorRegistry>();
 
         builder.AddHttpPipeline(config);
         builder.AddDixieTelemetry(config);
@@ -69,6 +68,7 @@ public static class DixieApp
         builder.Services.AddAuth(config);
         builder.Services.AddHealthChecks(config);
         builder.Services.AddAuditTrail();
+        builder.Services.AddGovernance();
         builder.Services.AddAllowlist(config);
         builder.Services.AddConviction(config);
         builder.Services.AddAgents();
@@ -97,6 +97,7 @@ public static class DixieApp
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealth();
+        app.MapGovernance();
         app.MapAdmin();
         app.MapAuth();
         app.MapAllowlist();

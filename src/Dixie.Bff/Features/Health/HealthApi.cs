@@ -33,7 +33,8 @@ public static class HealthApi
         var redisTask = ProbeOrNotConfigured(byName, "redis", cancellationToken);
         var natsTask = ProbeOrNotConfigured(byName, "nats", cancellationToken);
         var countTask = startup.IsMigrated ? aggregates.RefreshIfStaleAsync() : Task.CompletedTask;
-        await Task.WhenAll(finnTask, postgresTask, redisTask, natsTask, countTask);
+        var governanceTask = governors.SummaryAsync(cancellationToken);
+        await Task.WhenAll(finnTask, postgresTask, redisTask, natsTask, countTask, governanceTask);
 
         var circuitState = breaker.State;
         var finn = finnTask.Result;
@@ -50,7 +51,7 @@ public static class HealthApi
                 new FinnServiceHealth(finnStatus, finn.LatencyMs, finn.Error, circuitState)),
             Infrastructure = infrastructure,
             ReputationService = new ReputationServiceHealth(aggregates.Initialized, aggregates.Count),
-            Governance = governors.Summary(),
+            Governance = governanceTask.Result,
             Timestamp = IsoTime.Format(time.GetUtcNow()),
         };
         return TypedResults.Json(report, DixieJson.Wire.HealthReport);
