@@ -18,7 +18,7 @@ public static class AgentApi
 
     public static RouteGroupBuilder MapAgents(this IEndpointRouteBuilder app)
     {
-        var agent = app.MapGroup("/api/agent").WithTags("agent");
+        var agent = app.MapGroup("/api/agent").WithTags("agent").AddOpenApiOperationTransformer(AgentOpenApi.AddTbaHeadersAsync);
         agent.MapGet("/capabilities", (HttpContext context, DixieConfig config) =>
                 TypedResults.Json(Capabilities(AgentOwner.Of(context).Conviction.ModelPool, config.Access), AgentJson.Wire.AgentCapabilities))
             .AddEndpointFilter(new AgentGate(ArchitectRequired))
