@@ -1,8 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Dixie.Bff.Features.Agents.Conviction;
 using Dixie.Bff.Infrastructure.Finn;
 using Dixie.Bff.Infrastructure.Http;
 using Dixie.Bff.Infrastructure.RateLimiting;
+using Dixie.Bff.Infrastructure.Telemetry;
 
 namespace Dixie.Bff.Features.Agents;
 
@@ -13,10 +15,19 @@ namespace Dixie.Bff.Features.Agents;
 /// </summary>
 public sealed class AgentGate(string deniedMessage) : IEndpointFilter
 {
+    private static readonly Counter<long> Requests = DixieTelemetry.Meter.CreateCounter<long>(
+        "dixie.agent.requests", "{request}", "Agent API requests by route and status");
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var services = http.RequestServices;
+        var route = http.GetEndpoint() is RouteEndpoint endpoint ? endpoint.RoutePattern.RawText ?? "" : "";
+        http.Response.OnCompleted(() =>
+        {
+            Requests.Add(1, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("status", http.Response.StatusCode));
+            return Task.CompletedTask;
+        });
         var (headers, failure) = TbaHeaderRules.Read(http.Request, services.GetRequiredService<TimeProvider>().GetUtcNow());
         if (headers is null) return Unauthorized(failure!);
 
