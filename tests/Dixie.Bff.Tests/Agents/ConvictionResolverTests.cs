@@ -161,4 +161,18 @@ public sealed class ConvictionBreakerTests
         Assert.Equal("observer", result.TierName);
         Assert.Equal(before, await agents.Emulator.Admin.CounterAsync(StakingCounter));
     }
+
+    [Fact]
+    public async Task Without_redis_the_cache_is_in_process()
+    {
+        await using var agents = await AgentHost.StartAsync(redis: false);
+        var resolver = agents.Host.Get<ConvictionResolver>();
+        var wallet = AllowlistTesting.NewWallet();
+        await agents.Emulator.SetStakingAsync(wallet, 20000);
+        Assert.Equal(("sovereign", "freeside"), ((await resolver.ResolveAsync(wallet, default)).TierName, (await resolver.ResolveAsync(wallet, default)).Source));
+        Assert.Equal(1, await agents.Emulator.Admin.CounterAsync(StakingCounter));
+        await resolver.InvalidateAsync(wallet);
+        await resolver.ResolveAsync(wallet, default);
+        Assert.Equal(2, await agents.Emulator.Admin.CounterAsync(StakingCounter));
+    }
 }

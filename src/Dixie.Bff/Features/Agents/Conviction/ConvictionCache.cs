@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Dixie.Bff.Infrastructure.Configuration;
 using Dixie.Bff.Infrastructure.Redis;
 using StackExchange.Redis;
 
@@ -10,11 +9,11 @@ namespace Dixie.Bff.Features.Agents.Conviction;
 /// when configured; without it, or while it fails, an in-process cache capped at 10 000 entries.
 /// Cache errors never fail a resolution: they are logged once per outage and the entry is skipped.
 /// </summary>
-public sealed class ConvictionCache(RedisConnection redis, DixieConfig config, TimeProvider clock, ILogger<ConvictionCache> logger)
+public sealed class ConvictionCache(RedisConnection redis, ConvictionCacheOptions options, TimeProvider clock, ILogger<ConvictionCache> logger)
 {
     public const int MemoryCapacity = 10_000;
 
-    private readonly TimeSpan _ttl = TimeSpan.FromSeconds(config.Access.ConvictionTierTtlSeconds);
+    private readonly TimeSpan _ttl = options.Ttl;
     private readonly ConcurrentDictionary<string, (byte[] Json, DateTimeOffset ExpiresAt)> _memory = new(StringComparer.Ordinal);
     private int _failing;
 
@@ -98,3 +97,6 @@ public sealed class ConvictionCache(RedisConnection redis, DixieConfig config, T
 
     private void Recovered() => Interlocked.Exchange(ref _failing, 0);
 }
+
+/// <summary>`DIXIE_CONVICTION_TIER_TTL`: how long a resolved tier is reused.</summary>
+public sealed record ConvictionCacheOptions(TimeSpan Ttl);
