@@ -175,4 +175,16 @@ public sealed class ConvictionBreakerTests
         await resolver.ResolveAsync(wallet, default);
         Assert.Equal(2, await agents.Emulator.Admin.CounterAsync(StakingCounter));
     }
+
+    [Fact]
+    public async Task Redis_down_falls_back_to_the_in_process_cache_and_logs_once()
+    {
+        await using var agents = await AgentHost.StartAsync(new() { ["REDIS_URL"] = "redis://127.0.0.1:1" }, redis: false);
+        var resolver = agents.Host.Get<ConvictionResolver>();
+        var wallet = AllowlistTesting.NewWallet();
+        await agents.Emulator.SetStakingAsync(wallet, 1);
+        for (var i = 0; i < 3; i++) Assert.Equal("participant", (await resolver.ResolveAsync(wallet, default)).TierName);
+        Assert.Equal(1, await agents.Emulator.Admin.CounterAsync(StakingCounter));
+        Assert.Single(agents.Host.Logs.Events("conviction_cache_unavailable"));
+    }
 }

@@ -26,6 +26,7 @@ public sealed class TbaVerifier(FinnClient finn, RedisConnection redis, TimeProv
     private const int MemoryCapacity = 10_000;
 
     private readonly ConcurrentDictionary<string, (AgentIdentity Identity, DateTimeOffset ExpiresAt)> _memory = new(StringComparer.Ordinal);
+    private readonly RedisBackoff _backoff = new(redis, clock);
 
     public async Task<TbaVerification> VerifyAsync(TbaHeaders headers, FinnCallContext caller, CancellationToken ct)
     {
@@ -67,16 +68,18 @@ public sealed class TbaVerifier(FinnClient finn, RedisConnection redis, TimeProv
 
     private async Task<AgentIdentity?> FindCachedAsync(string key)
     {
-        if (redis.IsConfigured)
+        if (_backoff.ShouldTry())
         {
             try
             {
                 var value = await redis.Database.StringGetAsync(key);
+                _backoff.Succeeded();
                 if (!value.IsNullOrEmpty) return Parse(value!);
             }
             catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
             {
                 // Falls through to the in-process entries this instance wrote during the outage.
+                _backoff.Failed();
             }
         }
         if (!_memory.TryGetValue(key, out var entry)) return null;
@@ -87,16 +90,18 @@ public sealed class TbaVerifier(FinnClient finn, RedisConnection redis, TimeProv
 
     private async Task StoreAsync(string key, AgentIdentity identity)
     {
-        if (redis.IsConfigured)
+        if (_backoff.ShouldTry())
         {
             try
             {
                 await redis.Database.StringSetAsync(key, JsonSerializer.Serialize(identity, FinnAgentJson.Default.AgentIdentity), CacheLifetime);
+                _backoff.Succeeded();
                 return;
             }
             catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
             {
                 // Not cached in Redis: this instance remembers it instead.
+                _backoff.Failed();
             }
         }
         if (_memory.Count >= MemoryCapacity) _memory.Clear();

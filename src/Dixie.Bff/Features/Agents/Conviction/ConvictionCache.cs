@@ -15,13 +15,13 @@ public sealed class ConvictionCache(RedisConnection redis, ConvictionCacheOption
 
     private readonly TimeSpan _ttl = options.Ttl;
     private readonly ConcurrentDictionary<string, (byte[] Json, DateTimeOffset ExpiresAt)> _memory = new(StringComparer.Ordinal);
-    private int _failing;
+    private readonly RedisBackoff _backoff = new(redis, clock);
 
     public static string Key(string checksummedWallet) => RedisKeys.Conviction + checksummedWallet;
 
     public async Task<ConvictionResult?> GetAsync(string wallet)
     {
-        if (redis.IsConfigured)
+        if (UseRedis())
         {
             try
             {
@@ -43,7 +43,7 @@ public sealed class ConvictionCache(RedisConnection redis, ConvictionCacheOption
     public async Task SetAsync(string wallet, ConvictionResult result)
     {
         var json = result.ToCacheJson(clock.GetUtcNow().ToUnixTimeMilliseconds());
-        if (redis.IsConfigured)
+        if (UseRedis())
         {
             try
             {
@@ -90,12 +90,14 @@ public sealed class ConvictionCache(RedisConnection redis, ConvictionCacheOption
         }
     }
 
+    private bool UseRedis() => _backoff.ShouldTry();
+
     private void Failed(Exception e)
     {
-        if (Interlocked.Exchange(ref _failing, 1) == 0) ConvictionLog.CacheUnavailable(logger, e.GetType().Name);
+        if (_backoff.Failed()) ConvictionLog.CacheUnavailable(logger, e.GetType().Name);
     }
 
-    private void Recovered() => Interlocked.Exchange(ref _failing, 0);
+    private void Recovered() => _backoff.Succeeded();
 }
 
 /// <summary>`DIXIE_CONVICTION_TIER_TTL`: how long a resolved tier is reused.</summary>
