@@ -24,6 +24,8 @@ public sealed class GovernorRegistry
 
     private readonly TaskCompletionSource _firstSnapshot = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile IReadOnlyList<GovernorSnapshot>? _latest;
+    // Environment.TickCount64 by which the first snapshot was due; 0 until the first health call.
+    private long _firstWaitDeadline;
 
     public GovernorRegistry(IEnumerable<IGovernor> governors)
     {
@@ -47,16 +49,19 @@ public sealed class GovernorRegistry
     }
 
     /// <summary>
-    /// The `/api/health` summary from the last snapshot; before the first, waits up to 2 s for it and
-    /// reads `degraded` when it has not come.
+    /// The `/api/health` summary from the last snapshot. Before the first, health calls wait for it
+    /// until 2 s after the first such call (so a slow start never delays every probe by 2 s) and read
+    /// `degraded` when it has not come.
     /// </summary>
     public async Task<GovernanceSummary> SummaryAsync(CancellationToken cancellationToken)
     {
         if (_latest is null)
         {
+            Interlocked.CompareExchange(ref _firstWaitDeadline, Environment.TickCount64 + (long)FirstSnapshotWait.TotalMilliseconds, 0);
+            var remaining = Interlocked.Read(ref _firstWaitDeadline) - Environment.TickCount64;
             try
             {
-                await _firstSnapshot.Task.WaitAsync(FirstSnapshotWait, cancellationToken);
+                if (remaining > 0) await _firstSnapshot.Task.WaitAsync(TimeSpan.FromMilliseconds(remaining), cancellationToken);
             }
             catch (TimeoutException)
             {

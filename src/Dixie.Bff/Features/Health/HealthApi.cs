@@ -33,7 +33,8 @@ public static class HealthApi
         var redisTask = ProbeOrNotConfigured(byName, "redis", cancellationToken);
         var natsTask = ProbeOrNotConfigured(byName, "nats", cancellationToken);
         var countTask = startup.IsMigrated ? aggregates.RefreshIfStaleAsync() : Task.CompletedTask;
-        var governanceTask = governors.SummaryAsync(cancellationToken);
+        // Before migrations no governor can run, so there is nothing worth waiting for.
+        var governanceTask = startup.IsMigrated ? governors.SummaryAsync(cancellationToken) : Task.FromResult(governors.Summary());
         await Task.WhenAll(finnTask, postgresTask, redisTask, natsTask, countTask, governanceTask);
 
         var circuitState = breaker.State;
