@@ -1,5 +1,7 @@
 using Dixie.Bff.Data;
 using Dixie.Bff.Features.Admin;
+using Dixie.Bff.Features.Agents;
+using Dixie.Bff.Features.Agents.Conviction;
 using Dixie.Bff.Features.Allowlist;
 using Dixie.Bff.Features.Auth;
 using Dixie.Bff.Features.Chat;
@@ -55,7 +57,6 @@ public static class DixieApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StartupState>();
         builder.Services.AddSingleton<HealthProbeLog>();
-        builder.Services.AddSingleton<GovernorRegistry>();
 
         builder.AddHttpPipeline(config);
         builder.AddDixieTelemetry(config);
@@ -68,7 +69,10 @@ public static class DixieApp
         builder.Services.AddAuth(config);
         builder.Services.AddHealthChecks(config);
         builder.Services.AddAuditTrail();
+        builder.Services.AddGovernance();
         builder.Services.AddAllowlist(config);
+        builder.Services.AddConviction(config);
+        builder.Services.AddAgents();
         builder.Services.AddChat(config);
         builder.Services.AddChatStreaming(config);
         builder.Services.AddReputation();
@@ -91,17 +95,20 @@ public static class DixieApp
         app.UseMiddleware<RateLimitMiddleware>();
         app.UseMiddleware<AllowlistGate>();
         app.UseMiddleware<AdminKeyMiddleware>();
+        app.UseMiddleware<ConvictionTierHeader>();
 
         // One document: a literal route, so any other name is the JSON 404 of unknown routes, not the
         // OpenAPI handler's text/plain answer echoing the requested name.
         app.MapOpenApi("/openapi/v1.json");
         app.MapHealth();
+        app.MapGovernance();
         app.MapAdmin();
         app.MapAuth();
         app.MapAllowlist();
         app.MapChat();
         app.MapChatWebSocket();
         app.MapReputation();
+        app.MapAgents();
         if (config.Http.MetricsEnabled) app.MapPrometheusScrapingEndpoint("/metrics").DisableHttpMetrics();
         mapExtra?.Invoke(app);
         return app;

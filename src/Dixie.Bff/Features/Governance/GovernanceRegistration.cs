@@ -1,3 +1,4 @@
+using Dixie.Bff.Features.Allowlist;
 using Dixie.Bff.Features.Governance.Audit;
 using Dixie.Bff.Features.Governance.Mutations;
 
@@ -15,6 +16,20 @@ public static class GovernanceRegistration
         services.AddSingleton<AuditChainStatuses>();
         services.AddSingleton<AuditChainMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditChainMonitor>());
+        return services;
+    }
+
+    /// <summary>
+    /// The governor registry over every registered <see cref="IGovernor"/>, its 30 s snapshot service,
+    /// and the governors this area owns (`audit`, `allowlist`); features add theirs the same way.
+    /// </summary>
+    public static IServiceCollection AddGovernance(this IServiceCollection services)
+    {
+        services.AddSingleton<IGovernor, AuditGovernor>();
+        services.AddSingleton<IGovernor, AllowlistGovernor>();
+        services.AddSingleton<GovernorRegistry>();
+        services.AddSingleton<GovernanceChecks>();
+        services.AddHostedService<GovernanceSnapshotService>();
         return services;
     }
 }

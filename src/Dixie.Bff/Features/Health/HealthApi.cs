@@ -33,7 +33,9 @@ public static class HealthApi
         var redisTask = ProbeOrNotConfigured(byName, "redis", cancellationToken);
         var natsTask = ProbeOrNotConfigured(byName, "nats", cancellationToken);
         var countTask = startup.IsMigrated ? aggregates.RefreshIfStaleAsync() : Task.CompletedTask;
-        await Task.WhenAll(finnTask, postgresTask, redisTask, natsTask, countTask);
+        // Before migrations no governor can run, so there is nothing worth waiting for.
+        var governanceTask = startup.IsMigrated ? governors.SummaryAsync(cancellationToken) : Task.FromResult(governors.Summary());
+        await Task.WhenAll(finnTask, postgresTask, redisTask, natsTask, countTask, governanceTask);
 
         var circuitState = breaker.State;
         var finn = finnTask.Result;
@@ -50,7 +52,7 @@ public static class HealthApi
                 new FinnServiceHealth(finnStatus, finn.LatencyMs, finn.Error, circuitState)),
             Infrastructure = infrastructure,
             ReputationService = new ReputationServiceHealth(aggregates.Initialized, aggregates.Count),
-            Governance = governors.Summary(),
+            Governance = governanceTask.Result,
             Timestamp = IsoTime.Format(time.GetUtcNow()),
         };
         return TypedResults.Json(report, DixieJson.Wire.HealthReport);

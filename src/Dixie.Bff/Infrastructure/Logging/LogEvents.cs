@@ -67,4 +67,7 @@ public static class LogEvents
     public const string FleetMonitorCycle = "fleet_monitor_cycle";
     public const string ConfigWarning = "config_warning";
     public const string AuditChainBroken = "audit_chain_broken";
+    public const string ConvictionCacheUnavailable = "conviction_cache_unavailable";
+    public const string AgentKnowledgeFallback = "agent_knowledge_fallback";
+    public const string GovernanceCheckFailed = "governance_check_failed";
 }
