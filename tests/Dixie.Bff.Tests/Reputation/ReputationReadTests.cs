@@ -1,3 +1,5 @@
+using Dixie.Bff.Tests.Allowlist;
+using Dixie.Bff.Tests.Agents;
 using System.Net;
 using System.Text.Json.Nodes;
 using Dixie.Bff.Tests.Support;
@@ -45,6 +47,27 @@ public sealed class ReputationReadTests(ReputationHostFixture fixture) : IClassF
         await ErrorAssert.IsErrorAsync(await key.GetAsync($"/api/reputation/{agent}/cohorts"), HttpStatusCode.Forbidden, "forbidden", "Requires builder+ conviction tier");
         await ErrorAssert.IsErrorAsync(await fixture.Admin.GetAsync($"/api/reputation/{agent}"), HttpStatusCode.NotFound, "not_found", "Agent not found");
         await ErrorAssert.IsErrorAsync(await fixture.Admin.GetAsync($"/api/reputation/{agent}/cohorts"), HttpStatusCode.NotFound, "not_found", "Agent not found");
+    }
+
+    [Fact]
+    public async Task Agent_reads_need_a_builder_tier_resolved_on_the_server()
+    {
+        var agent = NewAgent();
+        await fixture.Admin.IngestAsync(Quality(agent, 0.6));
+        var emulator = await SharedEmulator.GetAsync();
+        var participant = AllowlistTesting.NewWallet();
+        var builder = AllowlistTesting.NewWallet();
+        await emulator.SetStakingAsync(participant, 50);
+        await emulator.SetStakingAsync(builder, 150);
+        foreach (var wallet in new[] { participant, builder })
+            Assert.Equal(HttpStatusCode.Created, (await fixture.Host.AddAsync("wallet", wallet)).StatusCode);
+
+        using var low = ReputationHostFixture.Client(fixture.Host, fixture.Host.Get<Dixie.Bff.Features.Auth.TokenIssuer>().Issue(participant).Token);
+        await ErrorAssert.IsErrorAsync(await low.GetAsync($"/api/reputation/{agent}"), HttpStatusCode.Forbidden, "forbidden", "Requires builder+ conviction tier");
+        await ErrorAssert.IsErrorAsync(await low.GetAsync($"/api/reputation/{agent}/cohorts"), HttpStatusCode.Forbidden, "forbidden", "Requires builder+ conviction tier");
+        using var enough = ReputationHostFixture.Client(fixture.Host, fixture.Host.Get<Dixie.Bff.Features.Auth.TokenIssuer>().Issue(builder).Token);
+        Assert.Equal(HttpStatusCode.OK, (await enough.GetAsync($"/api/reputation/{agent}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await enough.GetAsync($"/api/reputation/{agent}/cohorts")).StatusCode);
     }
 
     [Fact]

@@ -66,9 +66,9 @@ public static class ReputationApi
     }
 
     private static async Task<Results<JsonHttpResult<AgentReputationResponse>, JsonHttpResult<ApiError>>> AgentAsync(
-        string nftId, HttpContext context, ReputationReads reads, BuilderTierCheck tiers, TimeProvider clock, CancellationToken ct)
+        string nftId, HttpContext context, ReputationReads reads, TimeProvider clock, CancellationToken ct)
     {
-        var (aggregate, error) = await LoadAsync(nftId, context, reads, tiers, ct);
+        var (aggregate, error) = await LoadAsync(nftId, context, reads, ct);
         if (aggregate is null) return error!;
         var now = clock.GetUtcNow();
         var sampleCount = (long)(AggregateJson.Number(aggregate["sample_count"]) ?? 0);
@@ -80,9 +80,9 @@ public static class ReputationApi
     }
 
     private static async Task<Results<JsonHttpResult<CohortsResponse>, JsonHttpResult<ApiError>>> CohortsAsync(
-        string nftId, HttpContext context, ReputationReads reads, BuilderTierCheck tiers, CancellationToken ct)
+        string nftId, HttpContext context, ReputationReads reads, CancellationToken ct)
     {
-        var (aggregate, error) = await LoadAsync(nftId, context, reads, tiers, ct);
+        var (aggregate, error) = await LoadAsync(nftId, context, reads, ct);
         if (aggregate is null) return error!;
         var cohorts = Cohorts(aggregate);
         var crossModel = ReputationMath.CrossModelScore(cohorts.OfType<JsonObject>()
@@ -92,11 +92,11 @@ public static class ReputationApi
 
     /// <summary>Checks 3–5 of spec 06 §8.3 (the gate did 1–2): the aggregate, or the failure in check order.</summary>
     private static async Task<(JsonObject? Aggregate, JsonHttpResult<ApiError>? Error)> LoadAsync(
-        string nftId, HttpContext context, ReputationReads reads, BuilderTierCheck tiers, CancellationToken ct)
+        string nftId, HttpContext context, ReputationReads reads, CancellationToken ct)
     {
         if (!ReputationEventParser.NftId().IsMatch(nftId))
             return (null, ApiErrors.Result(StatusCodes.Status400BadRequest, "invalid_request", "Invalid NFT ID"));
-        if (!await tiers.AllowsAsync(RequestIdentity.Of(context), ct))
+        if (!await BuilderTierCheck.AllowsAsync(context))
             return (null, ApiErrors.Result(StatusCodes.Status403Forbidden, "forbidden", "Requires builder+ conviction tier"));
         return await reads.ReadAggregateAsync(nftId, ct) is { } aggregate
             ? (aggregate, null)

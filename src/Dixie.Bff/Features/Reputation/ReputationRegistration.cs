@@ -13,7 +13,6 @@ public static class ReputationRegistration
         services.AddSingleton<ReputationIngest>();
         services.AddSingleton<ReplayRepair>();
         services.AddSingleton<ReputationReplay>();
-        services.AddSingleton<BuilderTierCheck>();
         services.AddSingleton<IGovernor, ReputationGovernor>();
         return services;
     }
