@@ -5,6 +5,7 @@ using Dixie.Bff.Features.Auth;
 using Dixie.Bff.Features.Chat;
 using Dixie.Bff.Features.Chat.Streaming;
 using Dixie.Bff.Features.Chat.WebSocket;
+using Dixie.Bff.Features.Fleet;
 using Dixie.Bff.Features.Governance;
 using Dixie.Bff.Features.Health;
 using Dixie.Bff.Infrastructure;
@@ -70,6 +71,7 @@ public static class DixieApp
         builder.Services.AddAllowlist(config);
         builder.Services.AddChat(config);
         builder.Services.AddChatStreaming(config);
+        builder.Services.AddFleet(config);
 
         builder.Services.AddSingleton(new MigrationRunnerOptions());
         builder.Services.AddHostedService<StartupLogger>();
@@ -97,6 +99,7 @@ public static class DixieApp
         app.MapAllowlist();
         app.MapChat();
         app.MapChatWebSocket();
+        if (config.Fleet.Enabled) app.MapFleet();
         if (config.Http.MetricsEnabled) app.MapPrometheusScrapingEndpoint("/metrics").DisableHttpMetrics();
         mapExtra?.Invoke(app);
         return app;
