@@ -1,5 +1,7 @@
 using Dixie.Bff.Data;
 using Dixie.Bff.Features.Admin;
+using Dixie.Bff.Features.Agents;
+using Dixie.Bff.Features.Agents.Conviction;
 using Dixie.Bff.Features.Allowlist;
 using Dixie.Bff.Features.Auth;
 using Dixie.Bff.Features.Chat;
@@ -69,6 +71,8 @@ public static class DixieApp
         builder.Services.AddHealthChecks(config);
         builder.Services.AddAuditTrail();
         builder.Services.AddAllowlist(config);
+        builder.Services.AddConviction(config);
+        builder.Services.AddAgents();
         builder.Services.AddChat(config);
         builder.Services.AddChatStreaming(config);
         builder.Services.AddFleet(config);
@@ -91,6 +95,7 @@ public static class DixieApp
         app.UseMiddleware<RateLimitMiddleware>();
         app.UseMiddleware<AllowlistGate>();
         app.UseMiddleware<AdminKeyMiddleware>();
+        app.UseMiddleware<ConvictionTierHeader>();
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealth();
@@ -99,6 +104,7 @@ public static class DixieApp
         app.MapAllowlist();
         app.MapChat();
         app.MapChatWebSocket();
+        app.MapAgents();
         if (config.Fleet.Enabled) app.MapFleet();
         if (config.Http.MetricsEnabled) app.MapPrometheusScrapingEndpoint("/metrics").DisableHttpMetrics();
         mapExtra?.Invoke(app);

@@ -1,3 +1,4 @@
+using Dixie.Bff.Features.Agents.Conviction;
 using Dixie.Bff.Features.Auth;
 using Dixie.Bff.Features.Governance.Audit;
 using Dixie.Bff.Features.Governance.Mutations;
@@ -40,6 +41,7 @@ public sealed class AllowlistStore(
     MutationLog mutations,
     OutboxWriter outbox,
     RevocationStore revocations,
+    ConvictionResolver conviction,
     TimeProvider clock,
     ILogger<AllowlistStore> logger,
     AllowlistWriteHook? hook = null) : IDisposable
@@ -77,8 +79,12 @@ public sealed class AllowlistStore(
         if (result.Outcome == AllowlistChangeOutcome.Changed)
         {
             AllowlistLog.Changed(logger, SignalJson.EnumName(action), SignalJson.EnumName(entry.Kind), entry.Hash);
-            if (entry is AllowlistEntry.Wallet wallet && action == GovernanceAction.AllowlistEntryRemoved)
-                await AfterWalletRemovedAsync(wallet.Checksummed);
+            if (entry is AllowlistEntry.Wallet wallet)
+            {
+                // Either way the cached tier is stale: a listed wallet falls back to architect, a removed one must not.
+                await conviction.InvalidateAsync(wallet.Checksummed);
+                if (action == GovernanceAction.AllowlistEntryRemoved) await AfterWalletRemovedAsync(wallet.Checksummed);
+            }
         }
         return result;
     }
@@ -166,8 +172,7 @@ public sealed class AllowlistStore(
     private async Task AfterWalletRemovedAsync(string wallet)
     {
         // Every outstanding token of the wallet fails on every instance at once (spec 04 §4.5);
-        // the store queues the write when Redis is away. ConvictionResolver.Invalidate (spec 07)
-        // joins this once the resolver exists.
+        // the store queues the write when Redis is away.
         await revocations.RevokeWalletAsync(wallet, CancellationToken.None);
     }
 }

@@ -12,6 +12,7 @@ public static class FleetRegistration
     public static IServiceCollection AddFleet(this IServiceCollection services, DixieConfig config)
     {
         services.AddSingleton<IGovernor, FleetGovernor>();
+        services.AddSingleton<IFleetTiers, ConvictionFleetTiers>();
         services.AddSingleton<FleetLog>();
         if (!config.Fleet.Enabled) return services;
 

@@ -22,6 +22,9 @@ public sealed record FinnResponse<T>(int Status, T? Value, string? Code) where T
     public bool IsSuccess => Status is >= 200 and < 300;
 }
 
+/// <summary>finn's status and raw body (null above 4 MiB) from a call made outside the breaker.</summary>
+public sealed record FinnRawAnswer(int Status, byte[]? Body);
+
 /// <summary>
 /// The typed client for every loa-finn HTTP call except the health probe (spec 05 §7). One send +
 /// read + parse runs inside the breaker, so malformed bodies count as failures. No retries.
@@ -86,6 +89,32 @@ public sealed partial class FinnClient(HttpClient http, FinnCircuitBreaker break
             SpanSanitizer.SetSanitized(activity, "circuit_state", breaker.State);
             FinnMetrics.RequestDuration.Record(elapsed.TotalSeconds,
                 new KeyValuePair<string, object?>("operation", operation.Name), new KeyValuePair<string, object?>("outcome", outcome));
+        }
+    }
+
+    /// <summary>
+    /// One call outside the breaker's failure accounting (spec 05 §7, spec 07 §1.2): skipped while the
+    /// circuit is open, never recorded by it. Returns finn's status and body, or null when no answer
+    /// came (skipped, timeout, network error); the caller decides what a status means.
+    /// </summary>
+    public async Task<FinnRawAnswer?> SendUncountedAsync(FinnOperation operation, string path, TimeSpan timeout,
+        FinnCallContext caller, CancellationToken cancellationToken)
+    {
+        if (breaker.State == "open") return null;
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(timeout);
+        using var request = new HttpRequestMessage(operation.Method, RelativeUri(path));
+        AddHeaders(request, path, null, caller);
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token);
+            return new FinnRawAnswer((int)response.StatusCode, await ReadBodyAsync(response, timeoutSource.Token));
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested
+            && ex is HttpRequestException or OperationCanceledException or FinnCallException)
+        {
+            LogCallFailed(logger, operation.Route, null, null, ex is OperationCanceledException ? "timeout" : "network", breaker.State);
+            return null;
         }
     }
 

@@ -69,4 +69,7 @@ public static class LogEvents
     public const string FleetTaskError = "fleet_task_error";
     public const string ConfigWarning = "config_warning";
     public const string AuditChainBroken = "audit_chain_broken";
+    public const string ConvictionCacheUnavailable = "conviction_cache_unavailable";
+    public const string AgentKnowledgeFallback = "agent_knowledge_fallback";
+    public const string GovernanceCheckFailed = "governance_check_failed";
 }
