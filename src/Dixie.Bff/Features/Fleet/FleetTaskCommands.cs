@@ -88,12 +88,10 @@ public sealed class FleetTaskCommands(NpgsqlDataSource dataSource, FleetTransiti
         }
         else
         {
-            if (!FleetStatus.CanMove(row.Status, update.Status))
-                throw new FleetConflictException(row, FleetConflictException.Illegal(id, row.Status, update.Status));
-            updated = await transitions.MoveAsync(connection, transaction, row, update.Status, new FleetChange
+            updated = await transitions.MoveOrConflictAsync(connection, transaction, row, update.Status, new FleetChange
             {
                 PrNumber = update.PrNumber, CiStatus = update.CiStatus, ReviewStatus = update.ReviewStatus,
-            }, FleetActor.Admin, ct) ?? throw new FleetConflictException(row, FleetConflictException.Stale(id));
+            }, FleetActor.Admin, ct);
         }
         await transaction.CommitAsync(ct);
         return updated;

@@ -83,6 +83,15 @@ public sealed class FleetTransitions(AuditTrail audit, OutboxWriter outbox, Time
         return updated;
     }
 
+    /// <summary>The HTTP edge's form: an illegal or stale move throws <see cref="FleetConflictException"/> (409).</summary>
+    public async Task<FleetTaskRow> MoveOrConflictAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, FleetTaskRow row,
+        string to, FleetChange change, FleetActor actor, CancellationToken ct)
+    {
+        if (!FleetStatus.CanMove(row.Status, to)) throw new FleetConflictException(row, FleetConflictException.Illegal(row.Id, row.Status, to));
+        return await MoveAsync(connection, transaction, row, to, change, actor, ct)
+            ?? throw new FleetConflictException(row, FleetConflictException.Stale(row.Id));
+    }
+
     /// <summary>`failure_context` = `{reason, …detail}`, or null when the change carries no reason.</summary>
     private static string? FailureJson(FleetChange change)
     {
