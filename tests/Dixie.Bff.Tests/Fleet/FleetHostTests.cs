@@ -38,6 +38,23 @@ public sealed class FleetHostTests
     }
 
     [Fact]
+    public async Task Allowlisted_wallet_is_admitted_as_architect_by_the_conviction_resolver()
+    {
+        // No pinned tiers: the product resolver answers (finn has no staking record, the allowlist makes it architect).
+        var op = AllowlistTesting.NewWallet();
+        await using var host = await FleetTesting.StartHostAsync([op]);
+        using var client = host.Wallet(op);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => client.SpawnAsync($"hang:60 resolver {i}")));
+        Assert.Equal(3, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        var denied = responses.Single(r => r.StatusCode == HttpStatusCode.Forbidden);
+        var body = await denied.JsonAsync();
+        Assert.Equal(("architect", 3), (body.GetProperty("tier").GetString(), body.GetProperty("tierLimit").GetInt32()));
+        Assert.Equal("sovereign", body.GetProperty("evaluationGap").GetProperty("required").GetProperty("minimumTier").GetString());
+        using var status = await client.GetAsync("/api/fleet/status");
+        Assert.Equal("architect", status.Headers.GetValues("X-Conviction-Tier").Single());
+    }
+
+    [Fact]
     public async Task Runner_not_configured_is_503_without_a_row()
     {
         var op = AllowlistTesting.NewWallet();

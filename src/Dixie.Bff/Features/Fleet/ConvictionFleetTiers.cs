@@ -9,5 +9,8 @@ public sealed class ConvictionFleetTiers(ConvictionResolver resolver) : IFleetTi
 
     public async Task<FleetTier> ResolveAsync(string wallet, CancellationToken ct) => Of((await resolver.ResolveAsync(wallet, ct)).Tier);
 
+    public async Task<FleetTier> ResolveCallerAsync(HttpContext context, string wallet) =>
+        await RequestConviction.OfAsync(context) is { } memo ? Of(memo.Tier) : await ResolveAsync(wallet, context.RequestAborted);
+
     private static FleetTier Of(ConvictionTier tier) => new(tier.Name, tier.Index, tier.MinimumBgt, tier.FleetConcurrentLimit);
 }

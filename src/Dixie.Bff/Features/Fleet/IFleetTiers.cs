@@ -13,6 +13,9 @@ public interface IFleetTiers
     IReadOnlyList<FleetTier> All { get; }
 
     Task<FleetTier> ResolveAsync(string wallet, CancellationToken ct);
+
+    /// <summary>The signed-in caller's tier; the product reuses the value memoised on the request (spec 07 §1.3).</summary>
+    Task<FleetTier> ResolveCallerAsync(HttpContext context, string wallet) => ResolveAsync(wallet, context.RequestAborted);
 }
 
 public static class FleetTierExtensions

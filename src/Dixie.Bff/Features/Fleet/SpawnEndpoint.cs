@@ -33,7 +33,7 @@ public static class SpawnEndpoint
         span?.SetTag("task_type", request.TaskType);
         span?.SetTag("cost", 0);
         span?.SetTag("identity_hash", FleetEvents.OperatorHash(op));
-        var tier = await tiers.ResolveAsync(op, ct);
+        var tier = await tiers.ResolveCallerAsync(context, op);
         var decision = await admission.AdmitAsync(request, op, tier, ct);
         if (decision.Denial is { } denial) return Outcome(span, "denied", null, FleetResults.Denied(denial));
         if (decision.Replayed is { } replay)

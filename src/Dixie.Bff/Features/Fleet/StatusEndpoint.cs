@@ -9,7 +9,7 @@ public static class StatusEndpoint
         if (caller is null) return refusal!;
         // `?all=true` changes nothing: a wallet is always scoped to itself and the admin always sees everything.
         var (counts, rows) = await store.StatusAsync(caller.Scope, ct);
-        var tier = caller.Operator is { } op ? await tiers.ResolveAsync(op, ct) : null;
+        var tier = caller.Operator is { } op ? await tiers.ResolveCallerAsync(context, op) : null;
         var now = clock.GetUtcNow();
         var tasks = rows.Select(row => new TaskSummary(row.Id, row.OperatorId, row.Status, row.Description, row.AgentType, row.Model,
             row.Branch, row.PrNumber, row.CiStatus, row.RetryCount, TaskRecord.Iso(row.SpawnedAt), Duration(row, now))).ToList();
