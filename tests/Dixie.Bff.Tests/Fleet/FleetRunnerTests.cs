@@ -146,4 +146,63 @@ public sealed class FleetRunnerTests(FleetHostFixture fixture)
         // The same description spawns again after the delete.
         await client.SpawnedAsync("exit:0 delete-done");
     }
+
+    [Fact]
+    public async Task Stop_and_retry_in_other_statuses_are_409()
+    {
+        using var client = Host.Wallet(fixture.NewOperator());
+        var done = await client.SpawnedAsync("exit:0 stop-done");
+        await client.StatusAsync(done, "completed");
+        using (var stop = await client.PostAsync($"/api/fleet/tasks/{done}/stop", null))
+        {
+            var body = await ErrorAssert.IsErrorAsync(stop, HttpStatusCode.Conflict, "conflict", $"Task {done} cannot be stopped in status completed");
+            Assert.Equal("completed", body.GetProperty("status").GetString());
+        }
+        using (var retry = await client.PostAsync($"/api/fleet/tasks/{done}/retry", null))
+            await ErrorAssert.IsErrorAsync(retry, HttpStatusCode.Conflict, "conflict", $"Task {done} cannot be retried in status completed");
+
+        var running = await client.SpawnedAsync("hang:60 retry-running");
+        using (var retry = await client.PostAsync($"/api/fleet/tasks/{running}/retry", null))
+            await ErrorAssert.IsErrorAsync(retry, HttpStatusCode.Conflict, "conflict", $"Task {running} cannot be retried in status running");
+        (await client.PostAsync($"/api/fleet/tasks/{running}/stop", null)).Dispose();
+        using (var retry = await client.PostAsync($"/api/fleet/tasks/{running}/retry", null))
+            await ErrorAssert.IsErrorAsync(retry, HttpStatusCode.Conflict, "conflict", $"Task {running} cannot be retried in status cancelled");
+    }
+
+    [Fact]
+    public async Task Retry_at_tier_limit_is_403()
+    {
+        var op = fixture.NewOperator("builder");
+        using var client = Host.Wallet(op);
+        var failed = await client.SpawnedAsync("exit:2 retry-limit");
+        await client.StatusAsync(failed, "failed");
+        var holder = await client.SpawnedAsync("hang:60 retry-limit holder");
+        using var retry = await client.PostAsync($"/api/fleet/tasks/{failed}/retry", null);
+        var body = await ErrorAssert.IsErrorAsync(retry, HttpStatusCode.Forbidden, "spawn_denied");
+        Assert.Equal("tier_limit_exceeded", body.GetProperty("denial_reason").GetString());
+        Assert.Equal(failed.ToString(), await Host.QueryAsync<string>(
+            "SELECT payload->'data'->>'retry_of' FROM event_outbox WHERE subject = 'dixie.signal.fleet.spawn_denied' AND payload->'data'->>'retry_of' = @id", new { id = failed.ToString() }));
+        (await client.PostAsync($"/api/fleet/tasks/{holder}/stop", null)).Dispose();
+    }
+
+    [Fact]
+    public async Task Status_counts_cover_all_tasks_and_list_the_fifty_newest()
+    {
+        var op = fixture.NewOperator();
+        await Host.ExecuteAsync("""
+            INSERT INTO fleet_tasks (operator_id, agent_type, model, task_type, description, repository, branch, status, context_hash,
+                spawned_at, completed_at, created_at)
+            SELECT @op, 'claude_code', 'm', 'docs', 'bulk ' || i, 'r', 'b',
+                CASE WHEN i % 3 = 0 THEN 'completed' WHEN i % 3 = 1 THEN 'failed' ELSE 'merged' END, md5(i::text || @op),
+                now() - interval '2 hours', now() - interval '1 hour', now() - make_interval(mins => i)
+            FROM generate_series(1, 60) AS i
+            """, new { op });
+        using var client = Host.Wallet(op);
+        var body = await (await client.GetAsync("/api/fleet/status")).JsonAsync();
+        Assert.Equal((0, 40, 20), (body.GetProperty("activeTasks").GetInt32(), body.GetProperty("completedTasks").GetInt32(), body.GetProperty("failedTasks").GetInt32()));
+        var tasks = body.GetProperty("tasks").EnumerateArray().ToList();
+        Assert.Equal(50, tasks.Count);
+        Assert.Equal("bulk 1", tasks[0].GetProperty("description").GetString());
+        Assert.All(tasks, t => Assert.Equal(60, t.GetProperty("durationMinutes").GetInt32()));
+    }
 }

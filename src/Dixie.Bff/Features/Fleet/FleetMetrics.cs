@@ -15,6 +15,19 @@ public static class FleetMetrics
     private static readonly Counter<long> MonitorCycles =
         DixieTelemetry.Meter.CreateCounter<long>("dixie.fleet.monitor_cycles", "{cycle}", "Monitor cycles by whether this instance acted");
 
+    private static volatile IReadOnlyDictionary<string, long> taskCounts = new Dictionary<string, long>();
+
+    /// <summary>Tasks per status, database-wide, from the last refresh: a scrape never queries the database.</summary>
+    private static readonly ObservableGauge<long> Tasks = DixieTelemetry.Meter.CreateObservableGauge("dixie.fleet.tasks",
+        () => FleetStatus.All.Select(status => new Measurement<long>(taskCounts.GetValueOrDefault(status), new KeyValuePair<string, object?>("status", status))),
+        "{task}", "Fleet tasks by status (database-wide, refreshed every 30 s)");
+
+    public static void StoreTaskCounts(IReadOnlyDictionary<string, long> counts)
+    {
+        _ = Tasks;
+        taskCounts = counts;
+    }
+
     /// <param name="outcome">created | replayed | denied | failed</param>
     public static void CountSpawn(string outcome) => Spawns.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 

@@ -15,7 +15,10 @@ public sealed class FleetMonitor(NpgsqlDataSource dataSource, FleetMonitorCycle 
     RunnerIdentity identity, DixieConfig config, StartupState startup, FleetLog log) : BackgroundService
 {
     private static readonly TimeSpan ShutdownBound = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan GaugeRefresh = TimeSpan.FromSeconds(30);
+    private const string CountsSql = "SELECT status AS Status, count(*) AS Count FROM fleet_tasks GROUP BY status";
     private NpgsqlConnection? leadership;
+    private DateTime countsRefreshedAt = DateTime.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -60,6 +63,24 @@ public sealed class FleetMonitor(NpgsqlDataSource dataSource, FleetMonitorCycle 
         FleetMetrics.CountCycle(summary.Acted);
         log.Cycle(summary);
         if (reconcile && summary.Acted) log.Reconcile(summary.Orphans, 0);
+        await RefreshGaugeAsync(ct);
+    }
+
+    // Every instance refreshes, so the database-wide gauge reads the same on each of them (spec 10 §6).
+    private async Task RefreshGaugeAsync(CancellationToken ct)
+    {
+        if (DateTime.UtcNow - countsRefreshedAt < GaugeRefresh) return;
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            var rows = await connection.QueryAsync<(string Status, long Count)>(new CommandDefinition(CountsSql, cancellationToken: ct));
+            FleetMetrics.StoreTaskCounts(rows.ToDictionary(r => r.Status, r => r.Count));
+            countsRefreshedAt = DateTime.UtcNow;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            // The gauge keeps its last values; the next cycle tries again.
+        }
     }
 
     /// <summary>
