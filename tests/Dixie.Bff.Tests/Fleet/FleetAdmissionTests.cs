@@ -116,6 +116,21 @@ public sealed class FleetAdmissionTests(FleetHostFixture fixture)
     }
 
     [Fact]
+    public async Task Tier_downgrade_blocks_new_spawns_only()
+    {
+        var op = fixture.NewOperator("architect");
+        using var client = Host.Wallet(op);
+        var ids = new List<Guid>();
+        for (var i = 0; i < 3; i++) ids.Add(await client.SpawnedAsync($"hang:60 downgrade {i}"));
+        fixture.Tiers.Pinned[op] = "builder";
+        using var denied = await client.SpawnAsync("hang:60 downgrade 4");
+        var body = await ErrorAssert.IsErrorAsync(denied, HttpStatusCode.Forbidden, "spawn_denied");
+        Assert.Equal((3, 1), (body.GetProperty("activeCount").GetInt32(), body.GetProperty("tierLimit").GetInt32()));
+        foreach (var id in ids) Assert.Equal("running", (await client.TaskAsync(id)).GetProperty("status").GetString());
+        await StopAllAsync(client, op);
+    }
+
+    [Fact]
     public async Task Parallel_replays_create_one_task()
     {
         var op = fixture.NewOperator("architect");

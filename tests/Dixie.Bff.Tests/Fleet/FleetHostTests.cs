@@ -3,6 +3,8 @@ using Dixie.Bff.Features.Fleet;
 using Dixie.Bff.Infrastructure.Telemetry;
 using Dixie.Bff.Tests.Allowlist;
 using Dixie.Bff.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Dixie.Bff.Tests.Fleet;
 
@@ -52,6 +54,25 @@ public sealed class FleetHostTests
         Assert.Equal("sovereign", body.GetProperty("evaluationGap").GetProperty("required").GetProperty("minimumTier").GetString());
         using var status = await client.GetAsync("/api/fleet/status");
         Assert.Equal("architect", status.Headers.GetValues("X-Conviction-Tier").Single());
+    }
+
+    [Fact]
+    public async Task New_utc_day_creates_new_task()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var op = AllowlistTesting.NewWallet();
+        await using var host = await FleetTesting.StartHostAsync([op], services: s => s.AddSingleton<TimeProvider>(clock));
+        using var client = host.Wallet(op);
+        var first = await client.SpawnedAsync("exit:0 daily");
+        using (var replay = await client.SpawnAsync("exit:0 daily"))
+        {
+            Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+            Assert.Equal(first, (await replay.JsonAsync()).GetProperty("taskId").GetGuid());
+        }
+        clock.Advance(TimeSpan.FromDays(1));
+        using var client2 = host.Wallet(op);
+        var second = await client2.SpawnedAsync("exit:0 daily");
+        Assert.NotEqual(first, second);
     }
 
     [Fact]
