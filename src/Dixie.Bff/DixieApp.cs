@@ -7,6 +7,7 @@ using Dixie.Bff.Features.Auth;
 using Dixie.Bff.Features.Chat;
 using Dixie.Bff.Features.Chat.Streaming;
 using Dixie.Bff.Features.Chat.WebSocket;
+using Dixie.Bff.Features.Fleet;
 using Dixie.Bff.Features.Governance;
 using Dixie.Bff.Features.Health;
 using Dixie.Bff.Features.Reputation;
@@ -76,6 +77,7 @@ public static class DixieApp
         builder.Services.AddChat(config);
         builder.Services.AddChatStreaming(config);
         builder.Services.AddReputation();
+        builder.Services.AddFleet(config);
 
         builder.Services.AddSingleton(new MigrationRunnerOptions());
         builder.Services.AddHostedService<StartupLogger>();
@@ -109,6 +111,7 @@ public static class DixieApp
         app.MapChatWebSocket();
         app.MapReputation();
         app.MapAgents();
+        if (config.Fleet.Enabled) app.MapFleet();
         if (config.Http.MetricsEnabled) app.MapPrometheusScrapingEndpoint("/metrics").DisableHttpMetrics();
         mapExtra?.Invoke(app);
         return app;

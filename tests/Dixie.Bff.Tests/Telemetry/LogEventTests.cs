@@ -21,7 +21,7 @@ public sealed class LogEventTests
         "allowlist_missing", "allowlist_reload_failed", "allowlist_changed", "allowlist_entry_invalid",
         "allowlist_signal_failed", "ws_ticket_rejected", "reputation_ingest",
         "reputation_rebuild", "fleet_task_transition", "fleet_spawn_denied", "fleet_reconcile", "fleet_result_invalid",
-        "fleet_monitor_cycle", "config_warning", "audit_chain_broken",
+        "fleet_monitor_cycle", "fleet_spawn_failed", "fleet_task_error", "config_warning", "audit_chain_broken",
         "conviction_cache_unavailable", "agent_knowledge_fallback", "governance_check_failed",
     ];
 

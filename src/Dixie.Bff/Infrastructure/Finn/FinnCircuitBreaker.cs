@@ -89,7 +89,7 @@ public sealed partial class FinnCircuitBreaker
         if (isFailure) Interlocked.Increment(ref _consecutiveFailures);
         else if (exception is null) Interlocked.Exchange(ref _consecutiveFailures, 0);
         // Polly records every unhandled outcome as a success, and a success closes a half-open circuit.
-        // A probe its caller cancelled proved nothing about finn, so it counts as a failed probe (ADR-013).
+        // A probe its caller cancelled proved nothing about finn, so it counts as a failed probe (ADR-012).
         else if (exception is OperationCanceledException && _state.CircuitState == CircuitState.HalfOpen) return true;
         return isFailure;
     }

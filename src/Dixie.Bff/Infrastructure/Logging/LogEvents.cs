@@ -65,6 +65,8 @@ public static class LogEvents
     public const string FleetReconcile = "fleet_reconcile";
     public const string FleetResultInvalid = "fleet_result_invalid";
     public const string FleetMonitorCycle = "fleet_monitor_cycle";
+    public const string FleetSpawnFailed = "fleet_spawn_failed";
+    public const string FleetTaskError = "fleet_task_error";
     public const string ConfigWarning = "config_warning";
     public const string AuditChainBroken = "audit_chain_broken";
     public const string ConvictionCacheUnavailable = "conviction_cache_unavailable";
