@@ -17,11 +17,7 @@ public sealed class CircuitBreakerTests
     {
         await using var emulator = await TestEmulator.StartAsync();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var host = await DixieHost.StartAsync(new DixieHostOptions
-        {
-            FinnUrl = emulator.BaseUrl,
-            ConfigureServices = services => services.AddSingleton<TimeProvider>(time),
-        });
+        await using var host = await StartWithClockAsync(emulator, time);
         var finn = host.Get<FinnClient>();
         await emulator.Admin.SetFaultAsync("error", status: 500, path: "/api/sessions");
 
@@ -67,15 +63,10 @@ public sealed class CircuitBreakerTests
     {
         await using var emulator = await TestEmulator.StartAsync();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var host = await DixieHost.StartAsync(new DixieHostOptions
-        {
-            FinnUrl = emulator.BaseUrl,
-            ConfigureServices = services => services.AddSingleton<TimeProvider>(time),
-        });
+        await using var host = await StartWithClockAsync(emulator, time);
         var finn = host.Get<FinnClient>();
         await emulator.Admin.SetFaultAsync("error", status: 502, path: "/api/sessions");
-        for (var i = 0; i < 5; i++)
-            await Assert.ThrowsAsync<FinnCallException>(() => finn.CreateSessionAsync(new { }, Caller, CancellationToken.None));
+        await TripAsync(finn);
         time.Advance(TimeSpan.FromSeconds(11));
         var probe = await Assert.ThrowsAsync<FinnCallException>(() => finn.CreateSessionAsync(new { }, Caller, CancellationToken.None));
         Assert.Equal(FinnFailureKind.Http, probe.Kind);
@@ -87,15 +78,10 @@ public sealed class CircuitBreakerTests
     {
         await using var emulator = await TestEmulator.StartAsync();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var host = await DixieHost.StartAsync(new DixieHostOptions
-        {
-            FinnUrl = emulator.BaseUrl,
-            ConfigureServices = services => services.AddSingleton<TimeProvider>(time),
-        });
+        await using var host = await StartWithClockAsync(emulator, time);
         var finn = host.Get<FinnClient>();
         await emulator.Admin.SetFaultAsync("error", status: 500, path: "/api/sessions");
-        for (var i = 0; i < 5; i++)
-            await Assert.ThrowsAsync<FinnCallException>(() => finn.CreateSessionAsync(new { }, Caller, CancellationToken.None));
+        await TripAsync(finn);
         await emulator.Admin.SetFaultAsync("slow", delayMs: 5_000, path: "/api/sessions");
         time.Advance(TimeSpan.FromSeconds(11));
 
@@ -111,19 +97,14 @@ public sealed class CircuitBreakerTests
     {
         await using var emulator = await TestEmulator.StartAsync();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var host = await DixieHost.StartAsync(new DixieHostOptions
-        {
-            FinnUrl = emulator.BaseUrl,
-            ConfigureServices = services => services.AddSingleton<TimeProvider>(time),
-        });
+        await using var host = await StartWithClockAsync(emulator, time);
         var finn = host.Get<FinnClient>();
         async Task<string?> HealthStateAsync() => JsonDocument.Parse(await host.Client.GetStringAsync("/api/health")).RootElement
             .GetProperty("services").GetProperty("loa_finn").GetProperty("circuit_state").GetString();
 
         Assert.Equal("closed", await HealthStateAsync());
         await emulator.Admin.SetFaultAsync("error", status: 503, path: "/api/sessions");
-        for (var i = 0; i < 5; i++)
-            await Assert.ThrowsAsync<FinnCallException>(() => finn.CreateSessionAsync(new { }, Caller, CancellationToken.None));
+        await TripAsync(finn);
         Assert.Equal("open", await HealthStateAsync());
 
         // The probe is held by a slow finn, so the half-open state is observable while it runs.
@@ -201,11 +182,7 @@ public sealed class CircuitBreakerTests
     {
         await using var emulator = await TestEmulator.StartAsync();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var host = await DixieHost.StartAsync(new DixieHostOptions
-        {
-            FinnUrl = emulator.BaseUrl,
-            ConfigureServices = services => services.AddSingleton<TimeProvider>(time),
-        });
+        await using var host = await StartWithClockAsync(emulator, time);
         await emulator.Admin.SetFaultAsync("error", status: 500, path: "/health");
         for (var i = 0; i < 10; i++)
         {
@@ -220,11 +197,7 @@ public sealed class CircuitBreakerTests
     {
         await using var emulator = await TestEmulator.StartAsync();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var host = await DixieHost.StartAsync(new DixieHostOptions
-        {
-            FinnUrl = emulator.BaseUrl,
-            ConfigureServices = services => services.AddSingleton<TimeProvider>(time),
-        });
+        await using var host = await StartWithClockAsync(emulator, time);
         await emulator.Admin.ResetAsync();
         for (var i = 0; i < 20; i++) await host.Client.GetStringAsync("/api/health");
         Assert.Equal(1, await emulator.Admin.CounterAsync("GET /health"));
@@ -247,5 +220,19 @@ public sealed class CircuitBreakerTests
         Assert.Equal("sha256:a8af888d75ed9994c0033d8c7ec2cbbb8209475bcc6397c36ff990cbe0563743", messageHash);
         Assert.Equal("e99ca2cc4b08069d70ddcc45b33101df4d561a33d1b1714eb8e953dca39bafb2",
             FinnClient.IdempotencyKey(messageHash, "/api/sessions/01JH5Z8Q3V7K2M4N6P8R0T2W4Y/message"));
+    }
+
+    private static Task<DixieHost> StartWithClockAsync(TestEmulator emulator, FakeTimeProvider time) =>
+        DixieHost.StartAsync(new DixieHostOptions
+        {
+            FinnUrl = emulator.BaseUrl,
+            ConfigureServices = services => services.AddSingleton<TimeProvider>(time),
+        });
+
+    /// <summary>Five failing calls: the breaker opens (the emulator must be set to fail them).</summary>
+    private static async Task TripAsync(FinnClient finn)
+    {
+        for (var i = 0; i < 5; i++)
+            await Assert.ThrowsAsync<FinnCallException>(() => finn.CreateSessionAsync(new { }, Caller, CancellationToken.None));
     }
 }
