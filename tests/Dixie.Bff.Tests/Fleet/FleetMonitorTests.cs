@@ -87,7 +87,9 @@ public sealed class FleetMonitorTests
         Assert.Contains("\"reason\": \"orphaned_on_reconcile\"", context);
         Assert.Contains("\"processAlive\": true", context);
         Assert.True(agent.WaitForExit(TimeSpan.FromSeconds(5)), "the orphaned agent is killed");
-        Assert.Equal("failed", await restarted.QueryAsync<string>("SELECT status FROM fleet_tasks WHERE id = @proposed", new { proposed }));
+        // The reconcile handles rows one by one; the proposed orphan may come after the running one.
+        await Eventually.TrueAsync(async () => await restarted.QueryAsync<string>("SELECT status FROM fleet_tasks WHERE id = @proposed", new { proposed }) == "failed",
+            TimeSpan.FromSeconds(10), "the proposed orphan failed");
     }
 
     [Fact]
