@@ -73,15 +73,53 @@ public static class ReputationRows
     public static async Task WriteAggregateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string nftId,
         JsonObject data, int? readVersion, int newVersion, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(readVersion is null ? InsertAggregateSql : UpdateAggregateSql, connection, transaction);
-        command.Parameters.AddWithValue("nft_id", nftId);
-        command.Parameters.AddWithValue("state", AggregateJson.Text(data["state"]) ?? "cold");
-        command.Parameters.AddWithValue("blended_score", NpgsqlDbType.Numeric, LiftedBlendedScore(data));
-        command.Parameters.AddWithValue("sample_count", (int)(AggregateJson.Number(data["sample_count"]) ?? 0));
-        command.Parameters.AddWithValue("data", NpgsqlDbType.Jsonb, data.ToJsonString());
-        command.Parameters.AddWithValue("version", newVersion);
-        if (readVersion is { } read) command.Parameters.AddWithValue("read_version", read);
+        await using var command = new NpgsqlCommand(AggregateSql(readVersion), connection, transaction);
+        FillAggregate(command.Parameters, nftId, data, readVersion, newVersion);
         if (await command.ExecuteNonQueryAsync(ct) != 1) throw new LostUpdateException(nftId);
+    }
+
+    /// <summary>
+    /// The ingest's writes after the fold, in one round trip and in this order: every aggregate (as
+    /// <see cref="WriteAggregateAsync"/>), every cohort (as <see cref="UpsertCohortAsync"/>), then the population.
+    /// </summary>
+    /// <exception cref="LostUpdateException">An aggregate's version moved since it was read.</exception>
+    public static async Task WriteFoldAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        IReadOnlyList<AggregateWrite> aggregates, IEnumerable<(string NftId, JsonObject Cohort)> cohorts, PopulationStats population, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var write in aggregates)
+        {
+            var command = new NpgsqlBatchCommand(AggregateSql(write.ReadVersion));
+            FillAggregate(command.Parameters, write.NftId, write.Data, write.ReadVersion, write.NewVersion);
+            batch.BatchCommands.Add(command);
+        }
+        foreach (var (nftId, cohort) in cohorts)
+        {
+            var command = new NpgsqlBatchCommand(UpsertCohortSql);
+            FillCohort(command.Parameters, nftId, cohort);
+            batch.BatchCommands.Add(command);
+        }
+        var populationCommand = new NpgsqlBatchCommand(WritePopulationSql);
+        FillPopulation(populationCommand.Parameters, population);
+        batch.BatchCommands.Add(populationCommand);
+        await batch.ExecuteNonQueryAsync(ct);
+        for (var i = 0; i < aggregates.Count; i++)
+        {
+            if (batch.BatchCommands[i].RecordsAffected != 1) throw new LostUpdateException(aggregates[i].NftId);
+        }
+    }
+
+    private static string AggregateSql(int? readVersion) => readVersion is null ? InsertAggregateSql : UpdateAggregateSql;
+
+    private static void FillAggregate(NpgsqlParameterCollection parameters, string nftId, JsonObject data, int? readVersion, int newVersion)
+    {
+        parameters.AddWithValue("nft_id", nftId);
+        parameters.AddWithValue("state", AggregateJson.Text(data["state"]) ?? "cold");
+        parameters.AddWithValue("blended_score", NpgsqlDbType.Numeric, LiftedBlendedScore(data));
+        parameters.AddWithValue("sample_count", (int)(AggregateJson.Number(data["sample_count"]) ?? 0));
+        parameters.AddWithValue("data", NpgsqlDbType.Jsonb, data.ToJsonString());
+        parameters.AddWithValue("version", newVersion);
+        if (readVersion is { } read) parameters.AddWithValue("read_version", read);
     }
 
     /// <summary>The NUMERIC(6,4) copy of `data.blended_score` (reads never use it).</summary>
@@ -93,19 +131,32 @@ public static class ReputationRows
     public static async Task UpsertCohortAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string nftId, JsonObject cohort, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(UpsertCohortSql, connection, transaction);
-        command.Parameters.AddWithValue("nft_id", nftId);
-        command.Parameters.AddWithValue("model_id", AggregateJson.Text(cohort["model_id"]) ?? "");
-        command.Parameters.AddWithValue("task_type", AggregateJson.Text(cohort["task_type"]) ?? "");
-        command.Parameters.AddWithValue("data", NpgsqlDbType.Jsonb, cohort.ToJsonString());
+        FillCohort(command.Parameters, nftId, cohort);
         await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static void FillCohort(NpgsqlParameterCollection parameters, string nftId, JsonObject cohort)
+    {
+        parameters.AddWithValue("nft_id", nftId);
+        parameters.AddWithValue("model_id", AggregateJson.Text(cohort["model_id"]) ?? "");
+        parameters.AddWithValue("task_type", AggregateJson.Text(cohort["task_type"]) ?? "");
+        parameters.AddWithValue("data", NpgsqlDbType.Jsonb, cohort.ToJsonString());
     }
 
     public static async Task WritePopulationAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PopulationStats population, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(WritePopulationSql, connection, transaction);
-        command.Parameters.AddWithValue("count", population.Count);
-        command.Parameters.AddWithValue("mean", population.Mean);
-        command.Parameters.AddWithValue("m2", population.M2);
+        FillPopulation(command.Parameters, population);
         await command.ExecuteNonQueryAsync(ct);
     }
+
+    private static void FillPopulation(NpgsqlParameterCollection parameters, PopulationStats population)
+    {
+        parameters.AddWithValue("count", population.Count);
+        parameters.AddWithValue("mean", population.Mean);
+        parameters.AddWithValue("m2", population.M2);
+    }
 }
+
+/// <summary>One aggregate write of <see cref="ReputationRows.WriteFoldAsync"/>: an insert when <paramref name="ReadVersion"/> is null.</summary>
+public sealed record AggregateWrite(string NftId, JsonObject Data, int? ReadVersion, int NewVersion);
