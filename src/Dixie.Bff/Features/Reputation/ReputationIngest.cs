@@ -96,7 +96,7 @@ public sealed class ReputationIngest(NpgsqlDataSource dataSource, AuditTrail aud
         // One write per agent; its version advances once per applied event, so each signal carries its own.
         var writes = agentOrder.Select(nftId => new AggregateWrite(nftId, current[nftId]!,
             stored.TryGetValue(nftId, out var s) ? s.Version : null, versions[nftId])).ToList();
-        await ReputationRows.WriteFoldAsync(connection, transaction, writes, cohorts.Select(c => (c.Key.Item1, c.Value)), population, ct);
+        await ReputationFoldWrite.WriteAsync(connection, transaction, writes, cohorts.Select(c => (c.Key.Item1, c.Value)), population, ct);
         await RecordMutationsAsync(connection, transaction, applied, duplicates, rejected, ct);
 
         var appliedAt = clock.GetUtcNow();

@@ -35,13 +35,13 @@ public static class ReputationRows
         WHERE nft_id = @nft_id AND version = @read_version
         """;
 
-    private const string UpsertCohortSql = """
+    internal const string UpsertCohortSql = """
         INSERT INTO reputation_task_cohorts (nft_id, model_id, task_type, data)
         VALUES (@nft_id, @model_id, @task_type, @data)
         ON CONFLICT (nft_id, model_id, task_type) DO UPDATE SET data = excluded.data, updated_at = now()
         """;
 
-    private const string WritePopulationSql = """
+    internal const string WritePopulationSql = """
         UPDATE reputation_population SET count = @count, mean = @mean, m2 = @m2, updated_at = now() WHERE id = 1
         """;
 
@@ -78,40 +78,9 @@ public static class ReputationRows
         if (await command.ExecuteNonQueryAsync(ct) != 1) throw new LostUpdateException(nftId);
     }
 
-    /// <summary>
-    /// The ingest's writes after the fold, in one round trip and in this order: every aggregate (as
-    /// <see cref="WriteAggregateAsync"/>), every cohort (as <see cref="UpsertCohortAsync"/>), then the population.
-    /// </summary>
-    /// <exception cref="LostUpdateException">An aggregate's version moved since it was read.</exception>
-    public static async Task WriteFoldAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        IReadOnlyList<AggregateWrite> aggregates, IEnumerable<(string NftId, JsonObject Cohort)> cohorts, PopulationStats population, CancellationToken ct)
-    {
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        foreach (var write in aggregates)
-        {
-            var command = new NpgsqlBatchCommand(AggregateSql(write.ReadVersion));
-            FillAggregate(command.Parameters, write.NftId, write.Data, write.ReadVersion, write.NewVersion);
-            batch.BatchCommands.Add(command);
-        }
-        foreach (var (nftId, cohort) in cohorts)
-        {
-            var command = new NpgsqlBatchCommand(UpsertCohortSql);
-            FillCohort(command.Parameters, nftId, cohort);
-            batch.BatchCommands.Add(command);
-        }
-        var populationCommand = new NpgsqlBatchCommand(WritePopulationSql);
-        FillPopulation(populationCommand.Parameters, population);
-        batch.BatchCommands.Add(populationCommand);
-        await batch.ExecuteNonQueryAsync(ct);
-        for (var i = 0; i < aggregates.Count; i++)
-        {
-            if (batch.BatchCommands[i].RecordsAffected != 1) throw new LostUpdateException(aggregates[i].NftId);
-        }
-    }
+    internal static string AggregateSql(int? readVersion) => readVersion is null ? InsertAggregateSql : UpdateAggregateSql;
 
-    private static string AggregateSql(int? readVersion) => readVersion is null ? InsertAggregateSql : UpdateAggregateSql;
-
-    private static void FillAggregate(NpgsqlParameterCollection parameters, string nftId, JsonObject data, int? readVersion, int newVersion)
+    internal static void FillAggregate(NpgsqlParameterCollection parameters, string nftId, JsonObject data, int? readVersion, int newVersion)
     {
         parameters.AddWithValue("nft_id", nftId);
         parameters.AddWithValue("state", AggregateJson.Text(data["state"]) ?? "cold");
@@ -135,7 +104,7 @@ public static class ReputationRows
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private static void FillCohort(NpgsqlParameterCollection parameters, string nftId, JsonObject cohort)
+    internal static void FillCohort(NpgsqlParameterCollection parameters, string nftId, JsonObject cohort)
     {
         parameters.AddWithValue("nft_id", nftId);
         parameters.AddWithValue("model_id", AggregateJson.Text(cohort["model_id"]) ?? "");
@@ -150,13 +119,10 @@ public static class ReputationRows
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private static void FillPopulation(NpgsqlParameterCollection parameters, PopulationStats population)
+    internal static void FillPopulation(NpgsqlParameterCollection parameters, PopulationStats population)
     {
         parameters.AddWithValue("count", population.Count);
         parameters.AddWithValue("mean", population.Mean);
         parameters.AddWithValue("m2", population.M2);
     }
 }
-
-/// <summary>One aggregate write of <see cref="ReputationRows.WriteFoldAsync"/>: an insert when <paramref name="ReadVersion"/> is null.</summary>
-public sealed record AggregateWrite(string NftId, JsonObject Data, int? ReadVersion, int NewVersion);
