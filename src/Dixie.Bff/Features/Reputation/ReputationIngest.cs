@@ -27,11 +27,15 @@ public sealed class ReputationIngest(NpgsqlDataSource dataSource, AuditTrail aud
     public const string Actor = "admin";
     public const string SystemActor = "system:dixie-bff";
 
-    private const string InsertEventSql = """
+    // One statement for the whole batch; ORDER BY ord keeps the bigserial ids (the replay order) in request order.
+    private const string InsertEventsSql = """
         INSERT INTO reputation_events (nft_id, event_type, data, event_id)
-        VALUES (@nft_id, @event_type, @data, @event_id)
+        SELECT e.nft_id, e.event_type, e.data, e.event_id
+        FROM unnest(@nft_ids::text[], @event_types::text[], @datas::jsonb[], @event_ids::uuid[])
+             WITH ORDINALITY AS e(nft_id, event_type, data, event_id, ord)
+        ORDER BY e.ord
         ON CONFLICT (event_id) DO NOTHING
-        RETURNING id
+        RETURNING event_id
         """;
 
     /// <summary>
@@ -60,11 +64,8 @@ public sealed class ReputationIngest(NpgsqlDataSource dataSource, AuditTrail aud
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
         var population = await ReputationRows.LockPopulationAsync(connection, transaction, ct);
 
-        var accepted = new List<ReputationEvent>(events.Count);
-        foreach (var ev in events)
-        {
-            if (await InsertEventAsync(connection, transaction, ev, ct)) accepted.Add(ev);
-        }
+        var inserted = await InsertEventsAsync(connection, transaction, events, ct);
+        var accepted = events.Where(e => inserted.Contains(e.EventId)).ToList();
         var duplicates = events.Count - accepted.Count;
         if (accepted.Count == 0)
         {
@@ -93,22 +94,15 @@ public sealed class ReputationIngest(NpgsqlDataSource dataSource, AuditTrail aud
         }
 
         // One write per agent; its version advances once per applied event, so each signal carries its own.
-        foreach (var nftId in agentOrder)
-        {
-            var read = stored.TryGetValue(nftId, out var s) ? s.Version : (int?)null;
-            await ReputationRows.WriteAggregateAsync(connection, transaction, nftId, current[nftId]!, read, versions[nftId], ct);
-        }
-        foreach (var ((nftId, _, _), cohort) in cohorts) await ReputationRows.UpsertCohortAsync(connection, transaction, nftId, cohort, ct);
-        await ReputationRows.WritePopulationAsync(connection, transaction, population, ct);
+        var writes = agentOrder.Select(nftId => new AggregateWrite(nftId, current[nftId]!,
+            stored.TryGetValue(nftId, out var s) ? s.Version : null, versions[nftId])).ToList();
+        await ReputationFoldWrite.WriteAsync(connection, transaction, writes, cohorts.Select(c => (c.Key.Item1, c.Value)), population, ct);
         await RecordMutationsAsync(connection, transaction, applied, duplicates, rejected, ct);
 
         var appliedAt = clock.GetUtcNow();
         var appliedAtText = Infrastructure.IsoTime.Format(appliedAt);
-        foreach (var entry in applied)
-        {
-            await outbox.AddAsync(connection, transaction, SignalSubjects.Reputation, "reputation.event_applied", entry.Signal(appliedAtText),
-                SignalDedupKeys.Reputation(entry.Event.EventId), appliedAt, ct);
-        }
+        await outbox.AddManyAsync(connection, transaction, [.. applied.Select(entry => new OutboxSignal(SignalSubjects.Reputation,
+            "reputation.event_applied", entry.Signal(appliedAtText), SignalDedupKeys.Reputation(entry.Event.EventId)))], appliedAt, ct);
         await audit.AppendAsync(connection, transaction, Chain,
             [.. applied.Select(a => new AuditRecord(a.AuditEventType, Actor, a.AuditPayload()))], ct);
         await transaction.CommitAsync(ct);
@@ -118,14 +112,19 @@ public sealed class ReputationIngest(NpgsqlDataSource dataSource, AuditTrail aud
         return new IngestResult(applied, duplicates, aggregates);
     }
 
-    private static async Task<bool> InsertEventAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ReputationEvent ev, CancellationToken ct)
+    /// <summary>Stores the events not already stored; returns the ids of those it stored.</summary>
+    private static async Task<HashSet<Guid>> InsertEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        IReadOnlyList<ReputationEvent> events, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(InsertEventSql, connection, transaction);
-        command.Parameters.AddWithValue("nft_id", ev.AgentId);
-        command.Parameters.AddWithValue("event_type", ev.Type);
-        command.Parameters.AddWithValue("data", NpgsqlDbType.Jsonb, ev.Data.ToJsonString());
-        command.Parameters.AddWithValue("event_id", ev.EventId);
-        return await command.ExecuteScalarAsync(ct) is not null;
+        await using var command = new NpgsqlCommand(InsertEventsSql, connection, transaction);
+        command.Parameters.AddWithValue("nft_ids", events.Select(e => e.AgentId).ToArray());
+        command.Parameters.AddWithValue("event_types", events.Select(e => e.Type).ToArray());
+        command.Parameters.AddWithValue("datas", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, events.Select(e => e.Data.ToJsonString()).ToArray());
+        command.Parameters.AddWithValue("event_ids", events.Select(e => e.EventId).ToArray());
+        var inserted = new HashSet<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) inserted.Add(reader.GetGuid(0));
+        return inserted;
     }
 
     private async Task RecordMutationsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<AppliedEvent> applied,

@@ -35,13 +35,13 @@ public static class ReputationRows
         WHERE nft_id = @nft_id AND version = @read_version
         """;
 
-    private const string UpsertCohortSql = """
+    internal const string UpsertCohortSql = """
         INSERT INTO reputation_task_cohorts (nft_id, model_id, task_type, data)
         VALUES (@nft_id, @model_id, @task_type, @data)
         ON CONFLICT (nft_id, model_id, task_type) DO UPDATE SET data = excluded.data, updated_at = now()
         """;
 
-    private const string WritePopulationSql = """
+    internal const string WritePopulationSql = """
         UPDATE reputation_population SET count = @count, mean = @mean, m2 = @m2, updated_at = now() WHERE id = 1
         """;
 
@@ -73,15 +73,22 @@ public static class ReputationRows
     public static async Task WriteAggregateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string nftId,
         JsonObject data, int? readVersion, int newVersion, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(readVersion is null ? InsertAggregateSql : UpdateAggregateSql, connection, transaction);
-        command.Parameters.AddWithValue("nft_id", nftId);
-        command.Parameters.AddWithValue("state", AggregateJson.Text(data["state"]) ?? "cold");
-        command.Parameters.AddWithValue("blended_score", NpgsqlDbType.Numeric, LiftedBlendedScore(data));
-        command.Parameters.AddWithValue("sample_count", (int)(AggregateJson.Number(data["sample_count"]) ?? 0));
-        command.Parameters.AddWithValue("data", NpgsqlDbType.Jsonb, data.ToJsonString());
-        command.Parameters.AddWithValue("version", newVersion);
-        if (readVersion is { } read) command.Parameters.AddWithValue("read_version", read);
+        await using var command = new NpgsqlCommand(AggregateSql(readVersion), connection, transaction);
+        FillAggregate(command.Parameters, nftId, data, readVersion, newVersion);
         if (await command.ExecuteNonQueryAsync(ct) != 1) throw new LostUpdateException(nftId);
+    }
+
+    internal static string AggregateSql(int? readVersion) => readVersion is null ? InsertAggregateSql : UpdateAggregateSql;
+
+    internal static void FillAggregate(NpgsqlParameterCollection parameters, string nftId, JsonObject data, int? readVersion, int newVersion)
+    {
+        parameters.AddWithValue("nft_id", nftId);
+        parameters.AddWithValue("state", AggregateJson.Text(data["state"]) ?? "cold");
+        parameters.AddWithValue("blended_score", NpgsqlDbType.Numeric, LiftedBlendedScore(data));
+        parameters.AddWithValue("sample_count", (int)(AggregateJson.Number(data["sample_count"]) ?? 0));
+        parameters.AddWithValue("data", NpgsqlDbType.Jsonb, data.ToJsonString());
+        parameters.AddWithValue("version", newVersion);
+        if (readVersion is { } read) parameters.AddWithValue("read_version", read);
     }
 
     /// <summary>The NUMERIC(6,4) copy of `data.blended_score` (reads never use it).</summary>
@@ -93,19 +100,29 @@ public static class ReputationRows
     public static async Task UpsertCohortAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string nftId, JsonObject cohort, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(UpsertCohortSql, connection, transaction);
-        command.Parameters.AddWithValue("nft_id", nftId);
-        command.Parameters.AddWithValue("model_id", AggregateJson.Text(cohort["model_id"]) ?? "");
-        command.Parameters.AddWithValue("task_type", AggregateJson.Text(cohort["task_type"]) ?? "");
-        command.Parameters.AddWithValue("data", NpgsqlDbType.Jsonb, cohort.ToJsonString());
+        FillCohort(command.Parameters, nftId, cohort);
         await command.ExecuteNonQueryAsync(ct);
+    }
+
+    internal static void FillCohort(NpgsqlParameterCollection parameters, string nftId, JsonObject cohort)
+    {
+        parameters.AddWithValue("nft_id", nftId);
+        parameters.AddWithValue("model_id", AggregateJson.Text(cohort["model_id"]) ?? "");
+        parameters.AddWithValue("task_type", AggregateJson.Text(cohort["task_type"]) ?? "");
+        parameters.AddWithValue("data", NpgsqlDbType.Jsonb, cohort.ToJsonString());
     }
 
     public static async Task WritePopulationAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PopulationStats population, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(WritePopulationSql, connection, transaction);
-        command.Parameters.AddWithValue("count", population.Count);
-        command.Parameters.AddWithValue("mean", population.Mean);
-        command.Parameters.AddWithValue("m2", population.M2);
+        FillPopulation(command.Parameters, population);
         await command.ExecuteNonQueryAsync(ct);
+    }
+
+    internal static void FillPopulation(NpgsqlParameterCollection parameters, PopulationStats population)
+    {
+        parameters.AddWithValue("count", population.Count);
+        parameters.AddWithValue("mean", population.Mean);
+        parameters.AddWithValue("m2", population.M2);
     }
 }

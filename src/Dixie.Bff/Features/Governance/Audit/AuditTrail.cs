@@ -41,6 +41,17 @@ public sealed class AuditTrail(TimeProvider clock, AuditAppendHook? hook = null)
         RETURNING created_at
         """;
 
+    // The same insert for the entries after the first of one append, sent together: the floor is the
+    // created_at its predecessor (inserted by the statement before, in this transaction) was given.
+    private const string InsertAfterSql = """
+        INSERT INTO audit_entries (entry_id, resource_type, "timestamp", event_type, actor_id, payload,
+                                   entry_hash, previous_hash, hash_domain_tag, created_at)
+        VALUES (@entry_id, @resource_type, @timestamp, @event_type, @actor_id, @payload,
+                @entry_hash, @previous_hash, @hash_domain_tag,
+                greatest(clock_timestamp(), (SELECT created_at FROM audit_entries WHERE entry_id = @previous_entry_id) + interval '1 microsecond'))
+        RETURNING created_at
+        """;
+
     public async Task<AuditEntry> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
         string resourceType, string eventType, string? actorId, JsonObject? payload, CancellationToken ct) =>
         (await AppendAsync(connection, transaction, resourceType, [new AuditRecord(eventType, actorId, payload)], ct))[0];
@@ -87,17 +98,32 @@ public sealed class AuditTrail(TimeProvider clock, AuditAppendHook? hook = null)
         if (hook is not null) await hook.BeforeInsertAsync(resourceType, previousHash, ct);
 
         var tag = AuditHash.DomainTag(resourceType);
-        var entries = new List<AuditEntry>(records.Count);
+        var contents = new List<(AuditContent Content, string EntryHash, string PreviousHash)>(records.Count);
+        await using var batch = new NpgsqlBatch(connection, transaction);
         for (var i = 0; i < records.Count; i++)
         {
             var record = records[i];
             var content = new AuditContent(Guid.CreateVersion7().ToString(), AuditTimestamp.Format(instants[i]), record.EventType, record.ActorId, record.Payload);
             var entryHash = AuditHash.EntryHash(content, previousHash, tag);
-            var createdAt = await InsertAsync(connection, transaction, resourceType, content, instants[i], entryHash, previousHash, tag, floor, ct);
-            entries.Add(new AuditEntry(Guid.Parse(content.EntryId), resourceType, content.Timestamp, content.EventType,
-                content.ActorId, content.Payload, content.HasPayload, entryHash, previousHash, tag, createdAt));
+            var command = new NpgsqlBatchCommand(i == 0 ? InsertSql : InsertAfterSql);
+            Fill(command.Parameters, resourceType, content, instants[i], entryHash, previousHash, tag);
+            if (i == 0) command.Parameters.AddWithValue("floor", NpgsqlDbType.TimestampTz, floor is { } f ? f : DBNull.Value);
+            else command.Parameters.AddWithValue("previous_entry_id", Guid.Parse(contents[i - 1].Content.EntryId));
+            batch.BatchCommands.Add(command);
+            contents.Add((content, entryHash, previousHash));
             previousHash = entryHash;
-            floor = createdAt;
+        }
+
+        // One round trip for the whole append; each statement returns its created_at in order.
+        var entries = new List<AuditEntry>(records.Count);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        foreach (var (content, entryHash, previous) in contents)
+        {
+            if (!await reader.ReadAsync(ct)) throw new InvalidOperationException("An audit insert returned no created_at");
+            var createdAt = reader.GetDateTime(0);
+            entries.Add(new AuditEntry(Guid.Parse(content.EntryId), resourceType, content.Timestamp, content.EventType,
+                content.ActorId, content.Payload, content.HasPayload, entryHash, previous, tag, createdAt));
+            await reader.NextResultAsync(ct);
         }
         return entries;
     }
@@ -111,22 +137,19 @@ public sealed class AuditTrail(TimeProvider clock, AuditAppendHook? hook = null)
         return await reader.ReadAsync(ct) ? (reader.GetString(0), reader.GetDateTime(1)) : (AuditHash.Genesis, null);
     }
 
-    private static async Task<DateTime> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string resourceType,
-        AuditContent content, DateTimeOffset instant, string entryHash, string previousHash, string tag, DateTime? floor, CancellationToken ct)
+    private static void Fill(NpgsqlParameterCollection parameters, string resourceType, AuditContent content, DateTimeOffset instant,
+        string entryHash, string previousHash, string tag)
     {
-        await using var command = new NpgsqlCommand(InsertSql, connection, transaction);
-        command.Parameters.AddWithValue("entry_id", Guid.Parse(content.EntryId));
-        command.Parameters.AddWithValue("resource_type", resourceType);
-        command.Parameters.AddWithValue("timestamp", NpgsqlDbType.TimestampTz, instant.UtcDateTime);
-        command.Parameters.AddWithValue("event_type", content.EventType);
-        command.Parameters.AddWithValue("actor_id", NpgsqlDbType.Text, (object?)content.ActorId ?? DBNull.Value);
+        parameters.AddWithValue("entry_id", Guid.Parse(content.EntryId));
+        parameters.AddWithValue("resource_type", resourceType);
+        parameters.AddWithValue("timestamp", NpgsqlDbType.TimestampTz, instant.UtcDateTime);
+        parameters.AddWithValue("event_type", content.EventType);
+        parameters.AddWithValue("actor_id", NpgsqlDbType.Text, (object?)content.ActorId ?? DBNull.Value);
         // The canonical text is stored; JSONB re-orders members, which JCS undoes on verification.
-        command.Parameters.AddWithValue("payload", NpgsqlDbType.Jsonb, content.HasPayload ? CanonicalJson.Serialize(content.Payload) : DBNull.Value);
-        command.Parameters.AddWithValue("entry_hash", entryHash);
-        command.Parameters.AddWithValue("previous_hash", previousHash);
-        command.Parameters.AddWithValue("hash_domain_tag", tag);
-        command.Parameters.AddWithValue("floor", NpgsqlDbType.TimestampTz, floor is { } f ? f : DBNull.Value);
-        return (DateTime)(await command.ExecuteScalarAsync(ct))!;
+        parameters.AddWithValue("payload", NpgsqlDbType.Jsonb, content.HasPayload ? CanonicalJson.Serialize(content.Payload) : DBNull.Value);
+        parameters.AddWithValue("entry_hash", entryHash);
+        parameters.AddWithValue("previous_hash", previousHash);
+        parameters.AddWithValue("hash_domain_tag", tag);
     }
 
     /// <summary>FNV-1a 32-bit over UTF-8, read as a signed int4 for the two-key advisory lock.</summary>
