@@ -2,7 +2,6 @@ using System.Text.Json;
 using Dixie.Bff.Infrastructure.Http;
 using Dixie.Bff.Infrastructure.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Net.Http.Headers;
 
 namespace Dixie.Bff.Features.Allowlist;
 
@@ -47,8 +46,7 @@ public static class AllowlistApi
     private static async Task<Results<JsonHttpResult<AllowlistChangeResponse>, JsonHttpResult<ApiError>>> AddAsync(
         HttpRequest request, HttpResponse response, AllowlistStore store, CancellationToken ct)
     {
-        if (HasBody(request) && !IsJsonMediaType(request.ContentType))
-            return ApiErrors.Result(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Content-Type must be application/json");
+        if (JsonBody.HasWrongMediaType(request)) return JsonBody.UnsupportedMediaType();
         using var body = await ReadJsonAsync(request, ct);
         if (body?.RootElement is not { ValueKind: JsonValueKind.Object } root) return Invalid("Invalid JSON body");
         if (NonEmptyString(root, "type") is not { } type || NonEmptyString(root, "value") is not { } value)
@@ -124,13 +122,4 @@ public static class AllowlistApi
         body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
             ? text
             : null;
-
-    private static bool HasBody(HttpRequest request) =>
-        request.ContentLength > 0 || request.ContentLength is null && request.Headers.TransferEncoding.Count > 0;
-
-    /// <summary>`application/json`, with no charset or `utf-8` (spec 02 §13.3).</summary>
-    private static bool IsJsonMediaType(string? contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out var media)
-        && media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-        && (!media.Charset.HasValue || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
 }

@@ -87,16 +87,13 @@ public sealed partial class ErrorTranslationMiddleware(RequestDelegate next, ILo
             return ApiErrors.WriteAsync(context, status, "unsupported_media_type", "Content-Type must be application/json");
         if (status != StatusCodes.Status400BadRequest)
             return WriteBodyForStatusAsync(context, status);
-        var message = !HasBody(context.Request)
+        var message = !JsonBody.HasBody(context.Request)
             ? "Request body required"
             : bad.InnerException is JsonException || bad.Message.Contains("JSON", StringComparison.OrdinalIgnoreCase)
                 ? "Malformed JSON body"
                 : BindingName(bad.Message) is { } name ? $"Invalid value for '{name}'" : "Bad request";
         return ApiErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "invalid_request", message);
     }
-
-    private static bool HasBody(HttpRequest request) =>
-        request.ContentLength > 0 || request.ContentLength is null && request.Headers.TransferEncoding.Count > 0;
 
     /// <summary>The parameter name from "Failed to bind parameter "int id" from "abc"." style messages.</summary>
     private static string? BindingName(string message)
