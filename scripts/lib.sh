@@ -52,10 +52,15 @@ free_port_from() {
   printf '%s\n' "$port"
 }
 
+# Drawn below the kernel's ephemeral range (net.ipv4.ip_local_port_range, 32768+ by default): a
+# port there can be the local end of someone's outgoing connection, which a connect probe cannot
+# see, and the server then fails to bind it.
 random_free_port() {
-  local port
+  local port low=32768
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  ((low > 11024)) || low=32768
   while :; do
-    port=$((20000 + RANDOM % 40000))
+    port=$((10000 + RANDOM % (low - 10000)))
     port_in_use "$port" || { printf '%s\n' "$port"; return; }
   done
 }
