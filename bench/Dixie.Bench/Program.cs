@@ -10,6 +10,8 @@ var wrk = new Wrk(settings);
 
 Console.WriteLine("seeding: a Hardhat #0 sign-in and 1000 reputation aggregates");
 var jwt = await seed.SignInAsync();
+// Kept for poking at a BENCH_KEEP=1 stack by hand (curl, wrk, dotnet-trace).
+await File.WriteAllTextAsync(Path.Combine(settings.WorkDirectory, "jwt"), jwt);
 var soakMinutes = Environment.GetEnvironmentVariable("BENCH_SOAK_MINUTES");
 if (settings.Runs("P1") || settings.Runs("P2") || soakMinutes is not null) await seed.SeedAggregatesAsync();
 if (soakMinutes is not null)

@@ -6,8 +6,9 @@ using StackExchange.Redis;
 namespace Dixie.Bff.Tests.RateLimiting;
 
 /// <summary>
-/// The normative Lua script of spec 02 §10.4 on the shared Redis. The golden vectors need a frozen
-/// clock, so they run a copy whose only change is that one line reads `now` from ARGV instead of TIME.
+/// The Lua script of spec 02 §10.4 (with the request count of ADR 015) on the shared Redis. The golden
+/// vectors need a frozen clock, so they run a copy whose only change is that one line reads `now` from
+/// ARGV instead of TIME.
 /// </summary>
 public sealed partial class RedisGcraScriptTests : IAsyncLifetime
 {
@@ -32,12 +33,26 @@ public sealed partial class RedisGcraScriptTests : IAsyncLifetime
     private static string FrozenClockScript()
     {
         Assert.Single(Regex.Matches(RedisRateLimiter.Script, Regex.Escape(TimeLine)));
-        return RedisRateLimiter.Script.Replace(TimeLine, "local clock = {ARGV[3], ARGV[4]}", StringComparison.Ordinal);
+        return RedisRateLimiter.Script.Replace(TimeLine, "local clock = {ARGV[4], ARGV[5]}", StringComparison.Ordinal);
     }
 
     private async Task<RateLimitDecision> AtAsync(RedisKey key, int limit, long nowUs) =>
+        Single(await Db.ScriptEvaluateAsync(FrozenClockScript(), [key], [limit, Gcra.PeriodUs, 1, nowUs / 1_000_000, nowUs % 1_000_000]), limit);
+
+    private async Task<(long Admitted, long BaseUnits)> BatchAtAsync(RedisKey key, int limit, int count, long nowUs) =>
         RedisRateLimiter.Parse(await Db.ScriptEvaluateAsync(FrozenClockScript(), [key],
-            [limit, Gcra.PeriodUs, nowUs / 1_000_000, nowUs % 1_000_000]));
+            [limit, Gcra.PeriodUs, count, nowUs / 1_000_000, nowUs % 1_000_000]));
+
+    /// <summary>A one-request call, as the spec's script answers it.</summary>
+    private static RateLimitDecision Single(RedisResult result, int limit)
+    {
+        var (admitted, baseUnits) = RedisRateLimiter.Parse(result);
+        return Gcra.InBatch(baseUnits, admitted, 0, limit);
+    }
+
+    /// <summary>The script without a count: the spec's single-request call.</summary>
+    private async Task<RateLimitDecision> OnRedisClockAsync(RedisKey key, int limit) =>
+        Single(await Db.ScriptEvaluateAsync(RedisRateLimiter.Script, [key], [limit, Gcra.PeriodUs]), limit);
 
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000 + 123;
 
@@ -83,6 +98,32 @@ public sealed partial class RedisGcraScriptTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData(7, 3)]
+    [InlineData(7, 12)]
+    [InlineData(100, 250)]
+    [InlineData(1, 2)]
+    [InlineData(1_000_000, 1000)]
+    public async Task A_batch_decides_and_stores_exactly_what_as_many_single_calls_at_one_instant_would(int limit, int count)
+    {
+        var batchKey = FreshKey();
+        var singleKey = FreshKey();
+        var now = Now;
+        // Half the period used, with a fraction: the keys live for ~30 s of real time, longer than the
+        // single calls take (expiry runs on the real clock, not the frozen one).
+        var usedState = $"{now + Gcra.PeriodUs / 2 + 17}:{limit / 3}";
+        await Db.StringSetAsync(batchKey, usedState, TimeSpan.FromSeconds(30));
+        await Db.StringSetAsync(singleKey, usedState, TimeSpan.FromSeconds(30));
+
+        var (admitted, baseUnits) = await BatchAtAsync(batchKey, limit, count, now);
+        var singles = new List<RateLimitDecision>();
+        for (var i = 0; i < count; i++) singles.Add(await AtAsync(singleKey, limit, now));
+
+        Assert.Equal(singles, Enumerable.Range(0, count).Select(i => Gcra.InBatch(baseUnits, admitted, i, limit)));
+        Assert.Equal(singles.Count(d => d.Admitted), admitted);
+        Assert.Equal((string?)await Db.StringGetAsync(singleKey), (string?)await Db.StringGetAsync(batchKey));
+    }
+
     [Fact]
     public async Task Frozen_clock_million_per_minute_admits_the_last_request_and_then_retries_in_60_us()
     {
@@ -106,7 +147,7 @@ public sealed partial class RedisGcraScriptTests : IAsyncLifetime
         var key = FreshKey();
         var decisions = new List<RateLimitDecision>();
         for (var i = 0; i <= limit; i++)
-            decisions.Add(RedisRateLimiter.Parse(await Db.ScriptEvaluateAsync(RedisRateLimiter.Script, [key], [limit, Gcra.PeriodUs])));
+            decisions.Add(await OnRedisClockAsync(key, limit));
 
         Assert.All(decisions.Take(limit), d => Assert.True(d.Admitted));
         Assert.Equal([4L, 3, 2, 1, 0], decisions.Take(limit).Select(d => d.Remaining));
@@ -120,7 +161,7 @@ public sealed partial class RedisGcraScriptTests : IAsyncLifetime
     public async Task State_is_tat_colon_frac_in_whole_microseconds_on_the_redis_clock_and_expires()
     {
         var key = FreshKey();
-        var decision = RedisRateLimiter.Parse(await Db.ScriptEvaluateAsync(RedisRateLimiter.Script, [key], [7, Gcra.PeriodUs]));
+        var decision = await OnRedisClockAsync(key, 7);
         var time = await Db.ExecuteAsync("TIME");
         var state = (string?)await Db.StringGetAsync(key);
         var ttl = await Db.KeyTimeToLiveAsync(key);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Dixie.Bff.Infrastructure.Logging;
+using Dixie.Bff.Infrastructure.RateLimiting;
 using Dixie.Bff.Infrastructure.Redis;
 using Dixie.Bff.Tests.Infrastructure;
 using Dixie.Bff.Tests.Support;
@@ -37,6 +38,29 @@ public sealed class RedisRateLimitTests
             .Where(l => (l.StartsWith(series + " ", StringComparison.Ordinal) || l.StartsWith(series + "{", StringComparison.Ordinal))
                 && (label is null || l.Contains(label, StringComparison.Ordinal)))
             .Sum(l => long.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_for_one_key_share_script_calls_and_get_exactly_the_single_call_decisions()
+    {
+        var servers = await SharedServers.GetAsync();
+        await using var host = await StartAsync(servers.Redis.Url, "50", $"rl-{Guid.NewGuid():N}:");
+        var limiter = host.Get<ApiRateLimiter>();
+        var policy = new RateLimitPolicy(RateLimitPolicy.DefaultName, 50);
+        var multiplexer = host.Get<RedisConnection>().Multiplexer!;
+        var session = new StackExchange.Redis.Profiling.ProfilingSession();
+        multiplexer.RegisterProfiler(() => session);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => limiter.DecideAsync(policy, "ip:192.0.2.77", CancellationToken.None).AsTask()));
+        var scriptCalls = session.FinishProfiling().Count(c => c.Command is "EVALSHA" or "EVAL");
+
+        Assert.All(outcomes, o => Assert.Equal(RateLimitMetrics.RedisBackend, o.Backend));
+        var admitted = outcomes.Where(o => o.Decision.Admitted).ToList();
+        Assert.Equal(50, admitted.Count);
+        // Every admitted request saw its own place in the line, as 50 single calls would have told them.
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => (long)i), admitted.Select(o => o.Decision.Remaining).Order());
+        Assert.All(outcomes.Where(o => !o.Decision.Admitted), o => Assert.InRange(o.Decision.RetryUs, 1, Gcra.PeriodUs / 50));
+        Assert.InRange(scriptCalls, 1, 20);
     }
 
     [Fact]

@@ -64,15 +64,18 @@ public sealed class ChatSessionStore(NpgsqlDataSource dataSource, OutboxWriter o
 
     /// <summary>
     /// A completed, non-aborted turn (spec 05 §2.2 step 4, §10): the count, the activity time and the
-    /// interaction signal commit together or not at all. Not cancellable: the turn has happened.
+    /// interaction signal commit together or not at all — one batch, one implicit transaction, one round
+    /// trip. Not cancellable: the turn has happened.
     /// </summary>
     public async Task RecordTurnAsync(ChatInteractionSignal signal)
     {
         await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
-        await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
-        await connection.ExecuteAsync(new CommandDefinition(CountTurnSql,
-            new { sessionId = signal.SessionId, now = clock.GetUtcNow().UtcDateTime }, transaction));
-        await outbox.AddAsync(connection, transaction, signal, dedupKey: null, CancellationToken.None);
-        await transaction.CommitAsync(CancellationToken.None);
+        await using var batch = new NpgsqlBatch(connection);
+        var count = new NpgsqlBatchCommand(CountTurnSql);
+        count.Parameters.Add(new NpgsqlParameter<string>("sessionId", signal.SessionId));
+        count.Parameters.Add(new NpgsqlParameter<DateTime>("now", clock.GetUtcNow().UtcDateTime));
+        batch.BatchCommands.Add(count);
+        outbox.AddTo(batch, signal, dedupKey: null);
+        await batch.ExecuteNonQueryAsync(CancellationToken.None);
     }
 }

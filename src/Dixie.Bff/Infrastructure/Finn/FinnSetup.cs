@@ -17,13 +17,17 @@ public static class FinnSetup
                 client.BaseAddress = baseAddress;
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
-            .ConfigurePrimaryHttpMessageHandler(CreateHandler);
+            .ConfigurePrimaryHttpMessageHandler(CreateHandler)
+            // Every finn call is logged once by the client itself (finn_call_failed); the factory's
+            // per-request logging handlers would only add two pass-through layers to each call.
+            .RemoveAllLoggers();
         services.AddHttpClient(FinnHealthProbe.ClientName, client =>
             {
                 client.BaseAddress = baseAddress;
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
-            .ConfigurePrimaryHttpMessageHandler(CreateHandler);
+            .ConfigurePrimaryHttpMessageHandler(CreateHandler)
+            .RemoveAllLoggers();
         services.AddSingleton<FinnHealthProbe>();
         return services;
     }

@@ -51,9 +51,12 @@ public sealed class ApiRateLimiter
             return null;
         }
 
+        // The budget withdraws a request still queued behind its key's call (uncharged) or stops waiting for a sent one.
+        using var budget = new CancellationTokenSource(RedisBudget, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(budget.Token, cancellationToken);
         try
         {
-            var decision = await redis.DecideAsync(policy.Name, key, policy.Limit).WaitAsync(RedisBudget, timeProvider, cancellationToken);
+            var decision = await redis.DecideAsync(policy.Name, key, policy.Limit, linked.Token);
             fallback.Succeeded(started);
             return decision;
         }
@@ -61,9 +64,14 @@ public sealed class ApiRateLimiter
         {
             throw;
         }
+        catch (OperationCanceledException) when (budget.IsCancellationRequested)
+        {
+            fallback.Failed(new TimeoutException($"Redis did not decide within {RedisBudget.TotalMilliseconds:0} ms"));
+            return null;
+        }
         catch (Exception e)
         {
-            // TimeoutException when over budget; RedisException and friends when Redis errs.
+            // RedisException and friends when Redis errs.
             fallback.Failed(e);
             return null;
         }

@@ -50,6 +50,45 @@ public static class Gcra
         return new RateLimitDecision(true, (capacity - ahead) / PeriodUs, 0, CeilDiv(ahead, l));
     }
 
+    /// <summary>
+    /// Decides <paramref name="count"/> requests at one instant in one step, exactly as <paramref name="count"/>
+    /// calls of <see cref="Decide"/> at <paramref name="nowUs"/> would: each admitted request adds P/L to the
+    /// TAT, so the first k = min(count, ⌊(capacity − base)/P⌋) are admitted and the rest rejected, where
+    /// base = (tat − now)·L + frac. Returns k and base; <see cref="InBatch"/> gives each request its decision.
+    /// </summary>
+    public static (long Admitted, long BaseUnits) DecideBatch(GcraState? state, long nowUs, int limit, int count, out GcraState next)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        long l = limit;
+        var q = PeriodUs / l;
+        var r = PeriodUs - q * l;
+        var (tat, frac) = state is { } s && s.Tat >= nowUs ? (s.Tat, s.Frac) : (nowUs, 0L);
+        var baseUnits = (tat - nowUs) * l + frac;
+        var admitted = Math.Clamp((PeriodUs * l - baseUnits) / PeriodUs, 0, count);
+        var carried = frac + admitted * r;
+        next = admitted == 0 ? new GcraState(tat, frac) : new GcraState(tat + admitted * q + carried / l, carried % l);
+        return (admitted, baseUnits);
+    }
+
+    /// <summary>
+    /// The decision of request <paramref name="index"/> (0-based, in arrival order) of a batch in which
+    /// <paramref name="admitted"/> were admitted from <paramref name="baseUnits"/>: what the single-request
+    /// step would have told it.
+    /// </summary>
+    public static RateLimitDecision InBatch(long baseUnits, long admitted, int index, int limit)
+    {
+        long l = limit;
+        var capacity = PeriodUs * l;
+        if (index < admitted)
+        {
+            var ahead = baseUnits + (index + 1) * PeriodUs;
+            return new RateLimitDecision(true, (capacity - ahead) / PeriodUs, 0, CeilDiv(ahead, l));
+        }
+        var rejectedAhead = baseUnits + (admitted + 1) * PeriodUs;
+        return new RateLimitDecision(false, 0, CeilDiv(rejectedAhead - capacity, l), CeilDiv(baseUnits + admitted * PeriodUs, l));
+    }
+
     /// <summary>⌈a/b⌉ for b &gt; 0 and a ≥ 0, as Lua's math.ceil of the exact quotient.</summary>
     internal static long CeilDiv(long a, long b) => a <= 0 ? -(-a / b) : (a + b - 1) / b;
 }

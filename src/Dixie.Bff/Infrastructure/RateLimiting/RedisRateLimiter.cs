@@ -1,21 +1,29 @@
+using System.Collections.Concurrent;
 using Dixie.Bff.Infrastructure.Redis;
 using StackExchange.Redis;
 
 namespace Dixie.Bff.Infrastructure.RateLimiting;
 
 /// <summary>
-/// The shared GCRA (spec 02 §10.4): one script call per request, with the Redis server's clock as
-/// `now`, so every instance decides from the same state and the same clock.
+/// The shared GCRA (spec 02 §10.4) with the Redis server's clock as `now`, so every instance decides
+/// from the same state and the same clock. A key's first request goes out at once; requests for the
+/// same key that arrive while its call is in flight wait for it and then share the next call, which
+/// decides them as that many single-request calls at one instant (docs/adr/015). One client hammering
+/// the API therefore costs Redis one call per round trip, not one per request.
 /// </summary>
 public sealed class RedisRateLimiter(RedisConnection connection)
 {
     /// <summary>
-    /// The normative script of spec 02 §10.4, verbatim. The client sends it once and then calls it by
-    /// its SHA-1 (EVALSHA), loading it again when the server answers NOSCRIPT (a restart, SCRIPT FLUSH).
+    /// The script of spec 02 §10.4 extended by ARGV[3], the number of requests decided together (1 when
+    /// absent, which is the spec's script exactly). k = min(n, ⌊(capacity − base)/P⌋) are admitted — what
+    /// n single calls at the same `TIME` would admit — and {k, base} comes back; <see cref="Gcra.InBatch"/>
+    /// derives each request's remaining/retry/reset from it. The state after k admits is stored as the
+    /// single-request script would leave it after k calls.
     /// </summary>
     internal const string Script = """
-        -- KEYS[1] limiter key; ARGV[1] limit L (>= 1); ARGV[2] period P in microseconds
+        -- KEYS[1] limiter key; ARGV[1] limit L (>= 1); ARGV[2] period P in microseconds; ARGV[3] requests n (>= 1)
         local L, P = tonumber(ARGV[1]), tonumber(ARGV[2])
+        local n = tonumber(ARGV[3]) or 1
         local q = math.floor(P / L)
         local r = P - q * L
         local clock = redis.call('TIME')
@@ -26,32 +34,127 @@ public sealed class RedisRateLimiter(RedisConnection connection)
           local a, b = string.match(state, '^(%d+):(%d+)$')
           if a and tonumber(a) >= now then tat, frac = tonumber(a), tonumber(b) end
         end
-        local newTat, newFrac = tat + q, frac + r
-        if newFrac >= L then newTat, newFrac = newTat + 1, newFrac - L end
-        local ahead, capacity = (newTat - now) * L + newFrac, P * L
-        if ahead > capacity then
-          return {0, 0, math.ceil((ahead - capacity) / L), math.ceil(((tat - now) * L + frac) / L)}
+        local base, capacity = (tat - now) * L + frac, P * L
+        local k = math.max(0, math.min(n, math.floor((capacity - base) / P)))
+        if k > 0 then
+          local carried = frac + k * r
+          local newTat, newFrac = tat + k * q + math.floor(carried / L), carried % L
+          redis.call('SET', KEYS[1], string.format('%d:%d', newTat, newFrac), 'PX', math.ceil((base + k * P) / L / 1000))
         end
-        redis.call('SET', KEYS[1], string.format('%d:%d', newTat, newFrac), 'PX', math.ceil(ahead / L / 1000))
-        return {1, math.floor((capacity - ahead) / P), 0, math.ceil(ahead / L)}
+        return {k, base}
         """;
+
+    /// <summary>Requests decided per call at most; a longer queue is served by further calls in order.</summary>
+    internal const int MaxBatch = 1000;
+
+    private readonly ConcurrentDictionary<string, KeyQueue> _queues = new(StringComparer.Ordinal);
 
     /// <summary>`ratelimit:v2:&lt;policy&gt;:&lt;key&gt;`; the environment prefix is added by the connection.</summary>
     public static RedisKey KeyFor(string policy, string key) => $"{RedisKeys.RateLimit}{policy}:{key}";
 
     public bool IsConnected => connection.IsConnected;
 
+    /// <summary>
+    /// The decision for one request. Cancelling <paramref name="cancellationToken"/> before the request's
+    /// call is sent withdraws it uncharged; once sent it counts, as any sent call would.
+    /// </summary>
     /// <exception cref="RedisException">and other client exceptions when Redis fails.</exception>
-    public async Task<RateLimitDecision> DecideAsync(string policy, string key, int limit)
+    public Task<RateLimitDecision> DecideAsync(string policy, string key, int limit, CancellationToken cancellationToken = default)
     {
-        var result = await connection.Database.ScriptEvaluateAsync(Script, [KeyFor(policy, key)], [limit, Gcra.PeriodUs]);
-        return Parse(result);
+        var waiter = new Waiter(cancellationToken);
+        while (true)
+        {
+            var queue = _queues.GetOrAdd($"{policy}:{key}", static (_, args) => new KeyQueue(args.policy, args.key, args.limit), (policy, key, limit));
+            bool start;
+            lock (queue)
+            {
+                // A queue its runner has just retired takes no more requests; the next lookup makes a new one.
+                if (queue.Retired) continue;
+                queue.Pending.Add(waiter);
+                start = !queue.Running;
+                queue.Running = true;
+            }
+            if (start) _ = RunAsync(queue);
+            return waiter.Task;
+        }
     }
 
-    internal static RateLimitDecision Parse(RedisResult result)
+    private async Task RunAsync(KeyQueue queue)
+    {
+        while (true)
+        {
+            Waiter[] batch;
+            lock (queue)
+            {
+                queue.Pending.RemoveAll(w => w.Task.IsCompleted); // gave up before being sent: not charged
+                if (queue.Pending.Count == 0)
+                {
+                    queue.Running = false;
+                    queue.Retired = true;
+                    _queues.TryRemove(new KeyValuePair<string, KeyQueue>($"{queue.Policy}:{queue.Key}", queue));
+                    return;
+                }
+                var take = Math.Min(queue.Pending.Count, MaxBatch);
+                batch = [.. queue.Pending.Take(take)];
+                queue.Pending.RemoveRange(0, take);
+            }
+
+            try
+            {
+                var result = await connection.Database.ScriptEvaluateAsync(Script, [KeyFor(queue.Policy, queue.Key)],
+                    [queue.Limit, Gcra.PeriodUs, batch.Length]);
+                var (admitted, baseUnits) = Parse(result);
+                for (var i = 0; i < batch.Length; i++) batch[i].Complete(Gcra.InBatch(baseUnits, admitted, i, queue.Limit));
+            }
+            catch (Exception e)
+            {
+                foreach (var waiter in batch) waiter.Fail(e);
+            }
+        }
+    }
+
+    internal static (long Admitted, long BaseUnits) Parse(RedisResult result)
     {
         var values = (long[]?)result ?? throw new RedisException("rate limit script returned nothing");
-        if (values.Length != 4) throw new RedisException($"rate limit script returned {values.Length} values");
-        return new RateLimitDecision(values[0] == 1, values[1], values[2], values[3]);
+        if (values.Length != 2) throw new RedisException($"rate limit script returned {values.Length} values");
+        return (values[0], values[1]);
+    }
+
+    /// <summary>The requests of one policy and key waiting for their call; guarded by its own lock.</summary>
+    private sealed class KeyQueue(string policy, string key, int limit)
+    {
+        public string Policy { get; } = policy;
+        public string Key { get; } = key;
+        public int Limit { get; } = limit;
+        public List<Waiter> Pending { get; } = [];
+        public bool Running { get; set; }
+        public bool Retired { get; set; }
+    }
+
+    /// <summary>One request's decision; its continuation runs on the pool, never on the call's completion.</summary>
+    private sealed class Waiter
+    {
+        private readonly TaskCompletionSource<RateLimitDecision> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly CancellationTokenRegistration _registration;
+
+        public Waiter(CancellationToken cancellationToken)
+        {
+            if (cancellationToken.CanBeCanceled)
+                _registration = cancellationToken.Register(static state => ((Waiter)state!)._completion.TrySetCanceled(), this);
+        }
+
+        public Task<RateLimitDecision> Task => _completion.Task;
+
+        public void Complete(RateLimitDecision decision)
+        {
+            _completion.TrySetResult(decision);
+            _registration.Dispose();
+        }
+
+        public void Fail(Exception error)
+        {
+            _completion.TrySetException(error);
+            _registration.Dispose();
+        }
     }
 }
