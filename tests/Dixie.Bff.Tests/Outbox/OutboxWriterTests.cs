@@ -37,6 +37,32 @@ public sealed class OutboxWriterTests
     }
 
     [Fact]
+    public async Task A_signal_added_to_a_batch_exists_exactly_when_the_batch_commits()
+    {
+        await using var host = await OutboxTestHost.StartAsync(natsUrl: null);
+        var writer = host.Get<OutboxWriter>();
+        await using var connection = await host.Get<NpgsqlDataSource>().OpenConnectionAsync();
+
+        // A later statement of the same batch fails: the whole batch, signal included, is undone.
+        await using (var failing = new NpgsqlBatch(connection))
+        {
+            writer.AddTo(failing, SampleSignals.Chat("s_batch_failed"), dedupKey: null);
+            failing.BatchCommands.Add(new NpgsqlBatchCommand("SELECT 1 / 0"));
+            await Assert.ThrowsAsync<PostgresException>(() => failing.ExecuteNonQueryAsync());
+        }
+        await using (var succeeding = new NpgsqlBatch(connection))
+        {
+            writer.AddTo(succeeding, SampleSignals.Chat("s_batch_ok"), dedupKey: null);
+            succeeding.BatchCommands.Add(new NpgsqlBatchCommand("SELECT 1"));
+            await succeeding.ExecuteNonQueryAsync();
+        }
+
+        var row = Assert.Single(await host.RowsAsync());
+        Assert.Equal(SampleSignals.Chat("s_batch_ok").Subject, row.Subject);
+        Assert.Equal(1L, await host.ScalarAsync<long>("SELECT count(*) FROM event_outbox WHERE payload::text LIKE '%s_batch_ok%'"));
+    }
+
+    [Fact]
     public async Task Repeated_dedup_key_leaves_one_row()
     {
         await using var host = await OutboxTestHost.StartAsync(natsUrl: null);

@@ -74,42 +74,67 @@ public sealed class RedisRateLimiter(RedisConnection connection)
                 start = !queue.Running;
                 queue.Running = true;
             }
-            if (start) _ = RunAsync(queue);
-            return waiter.Task;
+            return start ? LeadAsync(queue, waiter) : waiter.Task;
         }
+    }
+
+    /// <summary>
+    /// The first request of an idle key makes its call itself, so a lone request costs one round trip and
+    /// no hand-off; whoever queued meanwhile is served by <see cref="RunAsync"/> once that call is done.
+    /// The leader stops waiting early when its own budget or client ends first.
+    /// </summary>
+    private async Task<RateLimitDecision> LeadAsync(KeyQueue queue, Waiter self)
+    {
+        if (TakeBatch(queue) is not { } batch) return await self.Task;
+        var sent = SendAsync(queue, batch);
+        if (!sent.IsCompleted) await Task.WhenAny(sent, self.Task);
+        _ = ServeRestAsync(sent, queue);
+        return await self.Task;
+    }
+
+    private async Task ServeRestAsync(Task sent, KeyQueue queue)
+    {
+        await sent;
+        await RunAsync(queue);
     }
 
     private async Task RunAsync(KeyQueue queue)
     {
-        while (true)
-        {
-            Waiter[] batch;
-            lock (queue)
-            {
-                queue.Pending.RemoveAll(w => w.Task.IsCompleted); // gave up before being sent: not charged
-                if (queue.Pending.Count == 0)
-                {
-                    queue.Running = false;
-                    queue.Retired = true;
-                    _queues.TryRemove(new KeyValuePair<string, KeyQueue>($"{queue.Policy}:{queue.Key}", queue));
-                    return;
-                }
-                var take = Math.Min(queue.Pending.Count, MaxBatch);
-                batch = [.. queue.Pending.Take(take)];
-                queue.Pending.RemoveRange(0, take);
-            }
+        while (TakeBatch(queue) is { } batch) await SendAsync(queue, batch);
+    }
 
-            try
+    /// <summary>The next requests in line, or null (and the queue retired) when none is left.</summary>
+    private Waiter[]? TakeBatch(KeyQueue queue)
+    {
+        lock (queue)
+        {
+            queue.Pending.RemoveAll(w => w.Task.IsCompleted); // gave up before being sent: not charged
+            if (queue.Pending.Count == 0)
             {
-                var result = await connection.Database.ScriptEvaluateAsync(Script, [KeyFor(queue.Policy, queue.Key)],
-                    [queue.Limit, Gcra.PeriodUs, batch.Length]);
-                var (admitted, baseUnits) = Parse(result);
-                for (var i = 0; i < batch.Length; i++) batch[i].Complete(Gcra.InBatch(baseUnits, admitted, i, queue.Limit));
+                queue.Running = false;
+                queue.Retired = true;
+                _queues.TryRemove(new KeyValuePair<string, KeyQueue>($"{queue.Policy}:{queue.Key}", queue));
+                return null;
             }
-            catch (Exception e)
-            {
-                foreach (var waiter in batch) waiter.Fail(e);
-            }
+            var take = Math.Min(queue.Pending.Count, MaxBatch);
+            Waiter[] batch = [.. queue.Pending.Take(take)];
+            queue.Pending.RemoveRange(0, take);
+            return batch;
+        }
+    }
+
+    private async Task SendAsync(KeyQueue queue, Waiter[] batch)
+    {
+        try
+        {
+            var result = await connection.Database.ScriptEvaluateAsync(Script, [KeyFor(queue.Policy, queue.Key)],
+                [queue.Limit, Gcra.PeriodUs, batch.Length]);
+            var (admitted, baseUnits) = Parse(result);
+            for (var i = 0; i < batch.Length; i++) batch[i].Complete(Gcra.InBatch(baseUnits, admitted, i, queue.Limit));
+        }
+        catch (Exception e)
+        {
+            foreach (var waiter in batch) waiter.Fail(e);
         }
     }
 
