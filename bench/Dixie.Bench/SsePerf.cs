@@ -5,11 +5,17 @@ public sealed class SsePerf(BenchSettings settings, SseProbe probe)
 {
     private const int SamplesPerRound = 20;
 
+    // Tiered JIT recompiles a method after 30 calls; fewer warm-up turns would measure tier-0 code.
+    private const int WarmUpTurns = 50;
+
     public async Task<ScenarioResult> RunAsync()
     {
         // Warm both paths (JIT, connection pools) before measuring.
-        await probe.ThroughDixieAsync();
-        await probe.FromEmulatorAsync();
+        for (var i = 0; i < WarmUpTurns; i++)
+        {
+            await probe.ThroughDixieAsync();
+            await probe.FromEmulatorAsync();
+        }
         var dixie = new List<double>();
         var direct = new List<double>();
         for (var i = 0; i < SamplesPerRound * settings.Rounds; i++)
