@@ -44,5 +44,5 @@ public sealed class Wrk(BenchSettings settings)
             r.GetProperty("p50_us").GetInt64() / 1000.0, r.GetProperty("p99_us").GetInt64() / 1000.0);
     }
 
-    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+    internal static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -10,8 +10,8 @@ public readonly record struct GcraState(long Tat, long Frac);
 public readonly record struct RateLimitDecision(bool Admitted, long Remaining, long RetryUs, long ResetUs);
 
 /// <summary>
-/// GCRA with exact integer arithmetic, step for step as spec 02 §10.3 and the Lua script of §10.4,
-/// so both backends decide identically. Every product stays below 2^53 (P·L ≤ 6·10^13).
+/// GCRA with exact integer arithmetic: spec 02 §10.3's step for one request, taken for n requests at
+/// once in closed form as the Lua script of §10.4 (ADR 015) does, so both backends decide identically. Every product stays below 2^53 (P·L ≤ 6·10^13).
 /// </summary>
 public static class Gcra
 {
@@ -24,30 +24,8 @@ public static class Gcra
     /// </summary>
     public static RateLimitDecision Decide(GcraState? state, long nowUs, int limit, out GcraState next)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        long l = limit;
-        var q = PeriodUs / l;
-        var r = PeriodUs - q * l;
-        var (tat, frac) = state is { } s && s.Tat >= nowUs ? (s.Tat, s.Frac) : (nowUs, 0L);
-
-        var newTat = tat + q;
-        var newFrac = frac + r;
-        if (newFrac >= l)
-        {
-            newTat += 1;
-            newFrac -= l;
-        }
-
-        var ahead = (newTat - nowUs) * l + newFrac;
-        var capacity = PeriodUs * l;
-        if (ahead > capacity)
-        {
-            next = new GcraState(tat, frac);
-            return new RateLimitDecision(false, 0, CeilDiv(ahead - capacity, l), CeilDiv((tat - nowUs) * l + frac, l));
-        }
-
-        next = new GcraState(newTat, newFrac);
-        return new RateLimitDecision(true, (capacity - ahead) / PeriodUs, 0, CeilDiv(ahead, l));
+        var (admitted, baseUnits) = DecideBatch(state, nowUs, limit, 1, out next);
+        return InBatch(baseUnits, admitted, 0, limit);
     }
 
     /// <summary>

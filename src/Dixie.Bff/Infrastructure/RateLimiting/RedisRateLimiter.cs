@@ -62,9 +62,10 @@ public sealed class RedisRateLimiter(RedisConnection connection)
     public Task<RateLimitDecision> DecideAsync(string policy, string key, int limit, CancellationToken cancellationToken = default)
     {
         var waiter = new Waiter(cancellationToken);
+        var id = $"{policy}:{key}";
         while (true)
         {
-            var queue = _queues.GetOrAdd($"{policy}:{key}", static (_, args) => new KeyQueue(args.policy, args.key, args.limit), (policy, key, limit));
+            var queue = _queues.GetOrAdd(id, static (id, args) => new KeyQueue(id, KeyFor(args.policy, args.key), args.limit), (policy, key, limit));
             bool start;
             lock (queue)
             {
@@ -113,7 +114,7 @@ public sealed class RedisRateLimiter(RedisConnection connection)
             {
                 queue.Running = false;
                 queue.Retired = true;
-                _queues.TryRemove(new KeyValuePair<string, KeyQueue>($"{queue.Policy}:{queue.Key}", queue));
+                _queues.TryRemove(new KeyValuePair<string, KeyQueue>(queue.Id, queue));
                 return null;
             }
             var take = Math.Min(queue.Pending.Count, MaxBatch);
@@ -127,7 +128,7 @@ public sealed class RedisRateLimiter(RedisConnection connection)
     {
         try
         {
-            var result = await connection.Database.ScriptEvaluateAsync(Script, [KeyFor(queue.Policy, queue.Key)],
+            var result = await connection.Database.ScriptEvaluateAsync(Script, [queue.RedisKey],
                 [queue.Limit, Gcra.PeriodUs, batch.Length]);
             var (admitted, baseUnits) = Parse(result);
             for (var i = 0; i < batch.Length; i++) batch[i].Complete(Gcra.InBatch(baseUnits, admitted, i, queue.Limit));
@@ -146,10 +147,11 @@ public sealed class RedisRateLimiter(RedisConnection connection)
     }
 
     /// <summary>The requests of one policy and key waiting for their call; guarded by its own lock.</summary>
-    private sealed class KeyQueue(string policy, string key, int limit)
+    private sealed class KeyQueue(string id, RedisKey redisKey, int limit)
     {
-        public string Policy { get; } = policy;
-        public string Key { get; } = key;
+        /// <summary>`&lt;policy&gt;:&lt;key&gt;`, its entry in the queue table.</summary>
+        public string Id { get; } = id;
+        public RedisKey RedisKey { get; } = redisKey;
         public int Limit { get; } = limit;
         public List<Waiter> Pending { get; } = [];
         public bool Running { get; set; }
