@@ -1,11 +1,32 @@
 using System.Net;
 using Dixie.Bff.Tests.Infrastructure;
+using Dixie.Bff.Tests.Outbox;
 using Dixie.Bff.Tests.Support;
 
 namespace Dixie.Bff.Tests.Chat;
 
 public sealed class TurnRecordTests
 {
+    [Fact]
+    public async Task Turn_writes_skip_the_flush_wait_only_inside_their_own_transaction()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var key = TestEnvironment.NewApiKey();
+        // One pooled connection: every turn write and the check below share a session.
+        await using var host = await ChatTesting.StartHostAsync(emulator.BaseUrl, [], key, new() { ["DATABASE_POOL_SIZE"] = "1" });
+        using var client = ChatTesting.Client(host, key);
+        // The test server runs with synchronous_commit off; the pooled session is set to on (and keeps it,
+        // nothing resets pooled sessions), so a turn setting leaking out of its transaction would show.
+        await host.ExecuteAsync("SET synchronous_commit = on");
+
+        var sessionId = (await client.TurnAsync("first")).GetProperty("sessionId").GetString()!;
+        await client.TurnAsync("second", sessionId);
+
+        Assert.Equal("on", await host.ScalarAsync<string>("SHOW synchronous_commit"));
+        Assert.Equal(2, await host.ScalarAsync<int>($"SELECT message_count FROM chat_sessions WHERE session_id = '{sessionId}'"));
+        Assert.Equal(2, await ChatTesting.InteractionSignalsAsync(host, sessionId));
+    }
+
     [Fact]
     public async Task Database_down_after_the_answer_still_returns_it_and_logs_the_lost_record()
     {

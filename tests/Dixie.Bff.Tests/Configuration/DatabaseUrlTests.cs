@@ -31,6 +31,17 @@ public sealed class DatabaseUrlTests
         Assert.Equal(5, builder.Timeout);
         Assert.Equal("dixie-bff", builder.ApplicationName);
         Assert.False(builder.IncludeErrorDetail);
+        // ADR-016: no reset statement per checkout, hot statements prepared.
+        Assert.True(builder.NoResetOnClose);
+        Assert.Equal(64, builder.MaxAutoPrepare);
+    }
+
+    [Fact]
+    public void Auto_prepare_can_be_turned_off_for_a_transaction_pooler()
+    {
+        var builder = Load("Host=pgbouncer;Username=dixie;Max Auto Prepare=0");
+        Assert.Equal(0, builder.MaxAutoPrepare);
+        Assert.True(builder.NoResetOnClose);
     }
 
     [Fact]

@@ -21,6 +21,7 @@ public sealed class RevocationStore(
     private readonly TimeSpan _watermarkLifetime = TimeSpan.FromSeconds(config.Auth.JwtTtlSeconds + 60);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _revokedTokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Watermark> _watermarks = new(StringComparer.Ordinal);
+    private readonly RecentRevocationChecks _recentlyCleared = new();
     private int _outage;
     private long _lastPruneTicks;
 
@@ -58,12 +59,15 @@ public sealed class RevocationStore(
         return Max(local, remote);
     }
 
-    /// <summary>Steps 8–9 of spec 04 §4.3: the `jti` is revoked, or the token was issued before the wallet's watermark.</summary>
+    /// <summary>
+    /// Steps 8–9 of spec 04 §4.3: the `jti` is revoked, or the token was issued before the wallet's watermark.
+    /// A "not revoked" answer from Redis is reused for up to a second (the spec's bound).
+    /// </summary>
     public async Task<bool> IsRevokedAsync(string jti, string checksummedWallet, long issuedAt, DateTimeOffset expiresAt, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         if (IsLocallyRevoked(jti, now) || issuedAt < LocalWatermark(checksummedWallet, now)) return true;
-        if (!redis.IsConfigured) return false;
+        if (!redis.IsConfigured || _recentlyCleared.WasCleared(jti, now)) return false;
 
         var values = await ReadAsync([RedisKeys.AuthRevoked + jti, RedisKeys.AuthWalletRevoked + checksummedWallet]);
         if (values is null) return false;
@@ -71,7 +75,9 @@ public sealed class RevocationStore(
         if (revoked) RememberToken(jti, Later(expiresAt + TokenGrace, now + TimeSpan.FromSeconds(1)), now);
         var watermark = AsWatermark(values[1]);
         if (watermark is { } w) RememberWatermark(checksummedWallet, w, now + _watermarkLifetime, now);
-        return revoked || issuedAt < watermark;
+        if (revoked || issuedAt < watermark) return true;
+        _recentlyCleared.Cleared(jti, now);
+        return false;
     }
 
     private async Task WriteAsync(RevocationWrite write, DateTimeOffset now)

@@ -25,6 +25,9 @@ public sealed class ChatSessionStore(NpgsqlDataSource dataSource, OutboxWriter o
         ON CONFLICT (session_id) DO NOTHING
         """;
 
+    // Local to the batch's one implicit transaction; the pooled session keeps the server's setting.
+    private const string NoFlushWaitSql = "SELECT set_config('synchronous_commit', 'off', true)";
+
     private const string ListSql = """
         SELECT session_id AS SessionId, created_at AS CreatedAt, last_activity_at AS LastActivityAt, message_count AS MessageCount
         FROM chat_sessions WHERE owner = @owner
@@ -45,13 +48,23 @@ public sealed class ChatSessionStore(NpgsqlDataSource dataSource, OutboxWriter o
             new CommandDefinition(FindOwnedSql, new { sessionId, owner = owner.Id }, cancellationToken: ct));
     }
 
-    /// <summary>Records a session finn just created; false when finn reused an id that already has a row.</summary>
+    /// <summary>
+    /// Records a session finn just created; false when finn reused an id that already has a row.
+    /// The insert commits without waiting for its WAL flush (ADR-016).
+    /// </summary>
     public async Task<bool> CreateAsync(string sessionId, ChatOwner owner, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var inserted = await connection.ExecuteAsync(new CommandDefinition(CreateSql,
-            new { sessionId, owner = owner.Id, ownerKind = owner.StoredKind, now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct));
-        return inserted == 1;
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(NoFlushWaitSql));
+        var insert = new NpgsqlBatchCommand(CreateSql);
+        insert.Parameters.Add(new NpgsqlParameter<string>("sessionId", sessionId));
+        insert.Parameters.Add(new NpgsqlParameter<string>("owner", owner.Id));
+        insert.Parameters.Add(new NpgsqlParameter<string>("ownerKind", owner.StoredKind));
+        insert.Parameters.Add(new NpgsqlParameter<DateTime>("now", clock.GetUtcNow().UtcDateTime));
+        batch.BatchCommands.Add(insert);
+        await batch.ExecuteNonQueryAsync(ct);
+        return insert.RecordsAffected == 1;
     }
 
     /// <summary>The caller's sessions, newest activity first.</summary>
@@ -65,12 +78,14 @@ public sealed class ChatSessionStore(NpgsqlDataSource dataSource, OutboxWriter o
     /// <summary>
     /// A completed, non-aborted turn (spec 05 §2.2 step 4, §10): the count, the activity time and the
     /// interaction signal commit together or not at all — one batch, one implicit transaction, one round
-    /// trip. Not cancellable: the turn has happened.
+    /// trip. The commit is visible at once but does not wait for its WAL flush (ADR-016). Not
+    /// cancellable: the turn has happened.
     /// </summary>
     public async Task RecordTurnAsync(ChatInteractionSignal signal)
     {
         await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
         await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(NoFlushWaitSql));
         var count = new NpgsqlBatchCommand(CountTurnSql);
         count.Parameters.Add(new NpgsqlParameter<string>("sessionId", signal.SessionId));
         count.Parameters.Add(new NpgsqlParameter<DateTime>("now", clock.GetUtcNow().UtcDateTime));

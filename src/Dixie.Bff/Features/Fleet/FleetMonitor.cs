@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Dapper;
 using Dixie.Bff.Infrastructure.Configuration;
+using Dixie.Bff.Infrastructure.Postgres;
 using Dixie.Bff.Infrastructure.Startup;
 using Npgsql;
 
@@ -94,11 +95,20 @@ public sealed class FleetMonitor(NpgsqlDataSource dataSource, FleetMonitorCycle 
             await leadership.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: ct));
             return true;
         }
-        var connection = await dataSource.OpenConnectionAsync(ct);
-        var acquired = await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(@key)",
-            new { key = FleetHashes.MonitorLockKey(identity.HostId) }, cancellationToken: ct));
-        if (acquired) leadership = connection;
-        else await connection.DisposeAsync();
+        // Unpooled: a session lock must end with its connection, never ride back into the pool (ADR-016).
+        var connection = new NpgsqlConnection(PostgresConnectionStrings.Unpooled(config.Data.DatabaseConnectionString));
+        var acquired = false;
+        try
+        {
+            await connection.OpenAsync(ct);
+            acquired = await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(@key)",
+                new { key = FleetHashes.MonitorLockKey(identity.HostId) }, cancellationToken: ct));
+        }
+        finally
+        {
+            if (acquired) leadership = connection;
+            else await connection.DisposeAsync();
+        }
         return acquired;
     }
 

@@ -13,6 +13,7 @@ internal static class DatabaseUrl
     private const int DefaultPoolSize = 10;
     private const int CommandTimeoutSeconds = 30;
     private const int ConnectTimeoutSeconds = 5;
+    private const int DefaultMaxAutoPrepare = 64;
 
     private static readonly Dictionary<string, SslMode> SslModes = new(StringComparer.Ordinal)
     {
@@ -76,6 +77,13 @@ internal static class DatabaseUrl
         builder.CommandTimeout = CommandTimeoutSeconds;
         // PostgreSQL's DETAIL text can contain row values (wallets); it must never reach messages or logs.
         builder.IncludeErrorDetail = false;
+        // ADR-016: pooled sessions never carry session state, so handing one back needs no `DISCARD ALL`
+        // (an extra statement per checkout), and the hot statements stay prepared across checkouts.
+        builder.NoResetOnClose = true;
+        if (!IsGiven(builder, "Max Auto Prepare"))
+        {
+            builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+        }
     }
 
     private static bool IsGiven(NpgsqlConnectionStringBuilder builder, string keyword) =>

@@ -5,6 +5,11 @@ public sealed record OutboxOptions
 {
     public required TimeSpan PollInterval { get; init; }
     public int BatchSize { get; init; } = 100;
+    /// <summary>
+    /// How long a notification waits before its cycle: rows committed meanwhile share one claim, and the
+    /// cycle stays off the CPU while the requests that just committed write their responses (ADR-016).
+    /// </summary>
+    public TimeSpan NotifySettle { get; init; } = TimeSpan.FromMilliseconds(20);
     /// <summary>How long one publish waits for its JetStream ack; also bounds the publish in flight at shutdown.</summary>
     public TimeSpan PublishTimeout { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan MetricsRefreshInterval { get; init; } = TimeSpan.FromSeconds(5);

@@ -7,8 +7,8 @@ namespace Dixie.Bff.Infrastructure.Outbox;
 
 /// <summary>
 /// Publishes the outbox to JetStream (spec 10 §3), one per instance. It starts once migrations are done,
-/// runs a cycle on every notification and on every poll tick, and collapses wake-ups that arrive during a
-/// cycle into exactly one further cycle. Cleanup, the backlog log and the metrics snapshot run here too.
+/// runs a cycle on every notification (after a short settle) and on every poll tick, and collapses wake-ups
+/// that arrive during a cycle into exactly one further cycle. Cleanup, the backlog log and the metrics snapshot run here too.
 /// </summary>
 public sealed class OutboxWorker : BackgroundService
 {
@@ -99,6 +99,8 @@ public sealed class OutboxWorker : BackgroundService
         try
         {
             await wakeups.Reader.WaitToReadAsync(wait.Token);
+            // A pause rather than a due time, so it runs on real time even under a test's clock.
+            await Task.Delay(options.NotifySettle, stoppingToken);
         }
         catch (OperationCanceledException)
         {

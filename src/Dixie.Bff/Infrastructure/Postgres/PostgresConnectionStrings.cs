@@ -6,8 +6,9 @@ namespace Dixie.Bff.Infrastructure.Postgres;
 public static class PostgresConnectionStrings
 {
     /// <summary>
-    /// The same settings with `Pooling=false`, for the two long-lived connections (migrations and the
-    /// outbox LISTEN): they never take a request's pool slot, and closing one really ends its session.
+    /// The same settings with `Pooling=false`, for the long-lived connections (migrations, the outbox
+    /// LISTEN and the fleet monitor's leadership lock): they never take a request's pool slot, and closing
+    /// one really ends its session — with the locks it holds, which pooled sessions never do (ADR-016).
     /// </summary>
     public static string Unpooled(string connectionString) =>
         new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
