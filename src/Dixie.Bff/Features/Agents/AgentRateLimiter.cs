@@ -101,17 +101,29 @@ public sealed class AgentRateLimiter
     private static long CeilSeconds(TimeSpan span) => (long)Math.Ceiling(span.TotalSeconds);
 }
 
-/// <summary>The in-process equivalent of the script: same rules, one lock per decision.</summary>
+/// <summary>
+/// The in-process equivalent of the script: same rules, one lock per decision. At most once a minute
+/// it forgets the TBAs whose entries can no longer refuse anything, so memory follows the day's TBAs.
+/// </summary>
 internal sealed class MemoryAgentLimits(int perMinute, int perDay)
 {
+    private const long WindowMs = 60_000;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private long _lastPruneMs;
 
     private sealed class Entry
     {
         public Queue<long> Minute { get; } = new();
+        public long LastMs { get; set; }
         public string Day { get; set; } = "";
         public int DayCount { get; set; }
+    }
+
+    /// <summary>TBAs currently remembered.</summary>
+    public int Count
+    {
+        get { lock (_gate) return _entries.Count; }
     }
 
     /// <summary>0 admitted, 1 minute full (with the oldest timestamp), 2 day full.</summary>
@@ -121,8 +133,9 @@ internal sealed class MemoryAgentLimits(int perMinute, int perDay)
         var day = AgentRateLimiter.DayOf(now);
         lock (_gate)
         {
+            if (nowMs - _lastPruneMs >= WindowMs) Prune(day, nowMs);
             if (!_entries.TryGetValue(tba, out var entry)) _entries[tba] = entry = new Entry();
-            while (entry.Minute.Count > 0 && entry.Minute.Peek() <= nowMs - 60_000) entry.Minute.Dequeue();
+            while (entry.Minute.Count > 0 && entry.Minute.Peek() <= nowMs - WindowMs) entry.Minute.Dequeue();
             if (entry.Day != day)
             {
                 entry.Day = day;
@@ -131,8 +144,19 @@ internal sealed class MemoryAgentLimits(int perMinute, int perDay)
             if (entry.Minute.Count >= perMinute) return (1, entry.Minute.Peek());
             if (entry.DayCount >= perDay) return (2, 0);
             entry.Minute.Enqueue(nowMs);
+            entry.LastMs = nowMs;
             entry.DayCount++;
             return (0, 0);
         }
+    }
+
+    // An entry of an earlier UTC day whose last admission left the minute window decides like a new one.
+    private void Prune(string day, long nowMs)
+    {
+        foreach (var (tba, entry) in _entries)
+        {
+            if (entry.Day != day && entry.LastMs <= nowMs - WindowMs) _entries.Remove(tba);
+        }
+        _lastPruneMs = nowMs;
     }
 }
