@@ -30,7 +30,8 @@ public sealed class ReputationDatabaseTests
 
         var agent = NewAgent();
         var events = new[] { Quality(agent, 0.8, 0), Quality(agent, 0.6, 1), Quality(agent, 0.9, 2) };
-        foreach (var ev in events) await admin.IngestAsync(ev);
+        var traces = new HashSet<string>();
+        foreach (var ev in events) await admin.IngestAsync(traces, ev);
 
         Assert.Equal(0.7899628307692308, await admin.ScoreAsync(agent));
         var population = await (await admin.GetAsync("/api/reputation/population")).JsonAsync();
@@ -47,11 +48,11 @@ public sealed class ReputationDatabaseTests
 
         // Replaying the same events is a duplicate: the population and version stay as they are.
         var version = await host.ScalarAsync("SELECT version FROM reputation_aggregates WHERE nft_id = @id", ("id", agent));
-        Assert.Equal(3, (await admin.IngestAsync(events)).GetProperty("duplicates").GetInt32());
+        Assert.Equal(3, (await admin.IngestAsync(traces, events)).GetProperty("duplicates").GetInt32());
         Assert.Equal(3L, await host.ScalarAsync("SELECT count FROM reputation_population"));
         Assert.Equal(version, await host.ScalarAsync("SELECT version FROM reputation_aggregates WHERE nft_id = @id", ("id", agent)));
 
-        var updates = spans.Where(s => s.DisplayName == SpanAllowlist.ReputationUpdate).ToList();
+        var updates = LockedSpanExporter.Snapshot(spans).Where(s => s.DisplayName == SpanAllowlist.ReputationUpdate && traces.Contains(s.TraceId.ToHexString())).ToList();
         Assert.Equal(3, updates.Count);
         Assert.All(updates, s => Assert.Equal("n/a", s.GetTagItem("model_id")));
         Assert.Equal(0.7899628307692308, updates.Select(s => (double)s.GetTagItem("ema_value")!).Last());
@@ -66,10 +67,11 @@ public sealed class ReputationDatabaseTests
         using var admin = ReputationHostFixture.Client(host, TestEnvironment.AdminKey);
         var agent = NewAgent();
         var performance = ModelPerformance(agent, "gpt-4o", "analysis", 0.6);
-        await admin.IngestAsync(performance, Credential(agent, 1));
-        await admin.IngestAsync(performance);
+        var traces = new HashSet<string>();
+        await admin.IngestAsync(traces, performance, Credential(agent, 1));
+        await admin.IngestAsync(traces, performance);
 
-        var updates = spans.Where(s => s.DisplayName == SpanAllowlist.ReputationUpdate).ToList();
+        var updates = LockedSpanExporter.Snapshot(spans).Where(s => s.DisplayName == SpanAllowlist.ReputationUpdate && traces.Contains(s.TraceId.ToHexString())).ToList();
         Assert.Equal(2, updates.Count);
         Assert.Equal("gpt-4o", updates[0].GetTagItem("model_id"));
         Assert.Equal(0.6, updates[0].GetTagItem("score"));

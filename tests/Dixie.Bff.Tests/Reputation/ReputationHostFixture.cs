@@ -64,11 +64,18 @@ public static class ReputationHttp
     public static Task<HttpResponseMessage> PostEventsAsync(this HttpClient admin, JsonNode body) =>
         admin.PostAsync("/api/reputation/events", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
 
-    public static async Task<JsonElement> IngestAsync(this HttpClient admin, params JsonObject[] events)
+    public static Task<JsonElement> IngestAsync(this HttpClient admin, params JsonObject[] events) => admin.IngestAsync(null, events);
+
+    /// <summary>
+    /// Ingests and adds the request's trace id (from the `traceparent` response header) to
+    /// <paramref name="traces"/>: span listeners are process-wide, so a test counting spans keeps to its own traces.
+    /// </summary>
+    public static async Task<JsonElement> IngestAsync(this HttpClient admin, ISet<string>? traces, params JsonObject[] events)
     {
         using var response = await admin.PostEventsAsync(events.Length == 1 ? events[0].DeepClone() : new JsonArray([.. events.Select(e => (JsonNode)e.DeepClone())]));
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, text);
+        traces?.Add(response.Headers.GetValues("traceparent").Single().Split('-')[1]);
         return JsonDocument.Parse(text).RootElement;
     }
 
