@@ -61,9 +61,9 @@ public sealed class HttpScenarios(BenchSettings settings, Wrk wrk, BenchSeed see
         {
             chat.Add(await wrk.RunAsync(chatUrl, "post.lua", ChatConnections, ChatEnv(pauseMs)));
             create.Add(await wrk.RunAsync(new Uri(settings.EmulatorUrl, "/api/sessions"), "post.lua", ChatConnections,
-                Env(("BENCH_BODY", "{}"), ("BENCH_PAUSE_MS", Wrk.Invariant(pauseMs)))));
+                Paced(pauseMs, ("BENCH_BODY", "{}"))));
             message.Add(await wrk.RunAsync(new Uri(settings.EmulatorUrl, $"/api/sessions/{sessionId}/message"), "post.lua", ChatConnections,
-                Env(("BENCH_BODY", """{"text":"Hello, what is Berachain?"}"""), ("BENCH_PAUSE_MS", Wrk.Invariant(pauseMs)))));
+                Paced(pauseMs, ("BENCH_BODY", """{"text":"Hello, what is Berachain?"}"""))));
         }
         var direct50 = Median.Of(create.Select(r => r.P50Ms)) + Median.Of(message.Select(r => r.P50Ms));
         var direct99 = Median.Of(create.Select(r => r.P99Ms)) + Median.Of(message.Select(r => r.P99Ms));
@@ -85,8 +85,12 @@ public sealed class HttpScenarios(BenchSettings settings, Wrk wrk, BenchSeed see
     internal static int PauseFor(double capacityPerSecond) =>
         (int)Math.Clamp(Math.Round(ChatConnections * 4 * 1000 / Math.Max(capacityPerSecond, 1)), 1, 1000);
 
-    private Dictionary<string, string> ChatEnv(int pauseMs) => Env(("BENCH_BODY", """{"prompt":"Hello, what is Berachain?"}"""),
-        ("BENCH_BEARER", jwt), ("BENCH_PAUSE_MS", Wrk.Invariant(pauseMs)));
+    private Dictionary<string, string> ChatEnv(int pauseMs) =>
+        Paced(pauseMs, ("BENCH_BODY", """{"prompt":"Hello, what is Berachain?"}"""), ("BENCH_BEARER", jwt));
+
+    /// <summary>The variables for post.lua with every connection waiting <paramref name="pauseMs"/> after each answer.</summary>
+    private static Dictionary<string, string> Paced(int pauseMs, params (string Name, string Value)[] pairs) =>
+        Env([.. pairs, ("BENCH_PAUSE_MS", Wrk.Invariant(pauseMs))]);
 
     /// <summary>P5: nonce + sign-in pairs; each signed message carries its own server nonce and is used once.</summary>
     public async Task<ScenarioResult> SignInAsync()

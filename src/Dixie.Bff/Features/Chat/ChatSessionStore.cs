@@ -25,8 +25,6 @@ public sealed class ChatSessionStore(NpgsqlDataSource dataSource, OutboxWriter o
         ON CONFLICT (session_id) DO NOTHING
         """;
 
-    // Local to the batch's one implicit transaction; the pooled session keeps the server's setting.
-    private const string NoFlushWaitSql = "SELECT set_config('synchronous_commit', 'off', true)";
 
     private const string ListSql = """
         SELECT session_id AS SessionId, created_at AS CreatedAt, last_activity_at AS LastActivityAt, message_count AS MessageCount
@@ -55,8 +53,7 @@ public sealed class ChatSessionStore(NpgsqlDataSource dataSource, OutboxWriter o
     public async Task<bool> CreateAsync(string sessionId, ChatOwner owner, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(NoFlushWaitSql));
+        await using var batch = UnflushedBatch(connection);
         var insert = new NpgsqlBatchCommand(CreateSql);
         insert.Parameters.Add(new NpgsqlParameter<string>("sessionId", sessionId));
         insert.Parameters.Add(new NpgsqlParameter<string>("owner", owner.Id));
@@ -84,13 +81,23 @@ public sealed class ChatSessionStore(NpgsqlDataSource dataSource, OutboxWriter o
     public async Task RecordTurnAsync(ChatInteractionSignal signal)
     {
         await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(NoFlushWaitSql));
+        await using var batch = UnflushedBatch(connection);
         var count = new NpgsqlBatchCommand(CountTurnSql);
         count.Parameters.Add(new NpgsqlParameter<string>("sessionId", signal.SessionId));
         count.Parameters.Add(new NpgsqlParameter<DateTime>("now", clock.GetUtcNow().UtcDateTime));
         batch.BatchCommands.Add(count);
         outbox.AddTo(batch, signal, dedupKey: null);
         await batch.ExecuteNonQueryAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// A batch whose one implicit transaction commits without waiting for its WAL flush (ADR-016). The
+    /// setting is transaction-local: the pooled session keeps the server's.
+    /// </summary>
+    private static NpgsqlBatch UnflushedBatch(NpgsqlConnection connection)
+    {
+        var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"));
+        return batch;
     }
 }

@@ -50,12 +50,7 @@ public sealed class OutboxWriter(TimeProvider clock)
         EnsureSameConnection(connection, transaction);
         if (signals.Count == 0) return;
         await using var batch = new NpgsqlBatch(connection, transaction);
-        foreach (var signal in signals)
-        {
-            var command = new NpgsqlBatchCommand(InsertSql);
-            Fill(command.Parameters, signal, occurredAt);
-            batch.BatchCommands.Add(command);
-        }
+        foreach (var signal in signals) Append(batch, signal, occurredAt);
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -68,8 +63,13 @@ public sealed class OutboxWriter(TimeProvider clock)
     public void AddTo<TData>(NpgsqlBatch batch, TData data, string? dedupKey) where TData : class, ISignalData
     {
         ArgumentNullException.ThrowIfNull(batch);
+        Append(batch, new OutboxSignal(data.Subject, data.Type, data, dedupKey), occurredAt: null);
+    }
+
+    private void Append(NpgsqlBatch batch, OutboxSignal signal, DateTimeOffset? occurredAt)
+    {
         var command = new NpgsqlBatchCommand(InsertSql);
-        Fill(command.Parameters, new OutboxSignal(data.Subject, data.Type, data, dedupKey), occurredAt: null);
+        Fill(command.Parameters, signal, occurredAt);
         batch.BatchCommands.Add(command);
     }
 

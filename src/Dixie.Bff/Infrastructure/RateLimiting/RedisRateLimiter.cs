@@ -112,7 +112,6 @@ public sealed class RedisRateLimiter(RedisConnection connection)
             queue.Pending.RemoveAll(w => w.Task.IsCompleted); // gave up before being sent: not charged
             if (queue.Pending.Count == 0)
             {
-                queue.Running = false;
                 queue.Retired = true;
                 _queues.TryRemove(new KeyValuePair<string, KeyQueue>(queue.Id, queue));
                 return null;
@@ -154,6 +153,7 @@ public sealed class RedisRateLimiter(RedisConnection connection)
         public RedisKey RedisKey { get; } = redisKey;
         public int Limit { get; } = limit;
         public List<Waiter> Pending { get; } = [];
+        /// <summary>A runner has taken the queue; it serves it until it retires it.</summary>
         public bool Running { get; set; }
         public bool Retired { get; set; }
     }
