@@ -70,11 +70,13 @@ public sealed class HttpScenarios(BenchSettings settings, Wrk wrk, BenchSeed see
         var p50 = Median.Of(chat.Select(r => r.P50Ms));
         var p99 = Median.Of(chat.Select(r => r.P99Ms));
         var errors = capacity.Errors + chat.Sum(r => r.Errors);
+        // The verdict uses the medians; each round's own difference shows how much the machine moved meanwhile.
+        var addedByRound = string.Join(", ", chat.Select((r, i) => (r.P50Ms - create[i].P50Ms - message[i].P50Ms).ToString("F2", CultureInfo.InvariantCulture)));
         return new ScenarioResult
         {
             Id = "P3", Scenario = $"POST /api/chat, JWT, new session (two finn calls), 8 connections; latency paced at {Median.Of(chat.Select(r => r.RequestsPerSecond)):F0} req/s",
             Rate = capacity.RequestsPerSecond, P50Ms = p50, P99Ms = p99, Baseline = $"finn direct p50 {direct50:F2} / p99 {direct99:F2} ms",
-            Ratio = $"added p50 {p50 - direct50:F2} / p99 {p99 - direct99:F2} ms", Target = "added p50 ≤ 2 ms, p99 ≤ 10 ms",
+            Ratio = $"added p50 {p50 - direct50:F2} / p99 {p99 - direct99:F2} ms (p50 by round: {addedByRound})", Target = "added p50 ≤ 2 ms, p99 ≤ 10 ms",
             Pass = p50 - direct50 <= 2 && p99 - direct99 <= 10 && errors == 0, Note = ErrorNote(errors),
         };
     }
