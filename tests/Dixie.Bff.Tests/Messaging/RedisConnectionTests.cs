@@ -80,7 +80,9 @@ public sealed class RedisConnectionTests
         await server.ThawAsync();
 
         Assert.Equal(new ProbeResult(ProbeResult.Unreachable, result.LatencyMs, "Redis timed out"), result);
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2.5), $"took {stopwatch.Elapsed}");
+        // The probe's budget is 2 s; the margin absorbs timers firing late on a busy test machine (2.9 s was
+        // seen), and the bound still fails a probe that hangs on the frozen server.
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(4), $"took {stopwatch.Elapsed}");
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class TbaVerifier(FinnClient finn, RedisConnection redis, TimeProv
     private const int MemoryCapacity = 10_000;
 
     private readonly ConcurrentDictionary<string, (AgentIdentity Identity, DateTimeOffset ExpiresAt)> _memory = new(StringComparer.Ordinal);
-    private readonly RedisBackoff _backoff = new(redis, clock);
+    private readonly RedisOutage _outage = new(clock);
 
     public async Task<TbaVerification> VerifyAsync(TbaHeaders headers, FinnCallContext caller, CancellationToken ct)
     {
@@ -68,18 +68,18 @@ public sealed class TbaVerifier(FinnClient finn, RedisConnection redis, TimeProv
 
     private async Task<AgentIdentity?> FindCachedAsync(string key)
     {
-        if (_backoff.ShouldTry())
+        if (redis.IsConfigured && _outage.ShouldTry(out var started))
         {
             try
             {
                 var value = await redis.Database.StringGetAsync(key);
-                _backoff.Succeeded();
+                _outage.Succeeded(started);
                 if (!value.IsNullOrEmpty) return Parse(value!);
             }
             catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
             {
                 // Falls through to the in-process entries this instance wrote during the outage.
-                _backoff.Failed();
+                _outage.Failed();
             }
         }
         if (!_memory.TryGetValue(key, out var entry)) return null;
@@ -90,18 +90,18 @@ public sealed class TbaVerifier(FinnClient finn, RedisConnection redis, TimeProv
 
     private async Task StoreAsync(string key, AgentIdentity identity)
     {
-        if (_backoff.ShouldTry())
+        if (redis.IsConfigured && _outage.ShouldTry(out var started))
         {
             try
             {
                 await redis.Database.StringSetAsync(key, JsonSerializer.Serialize(identity, FinnAgentJson.Default.AgentIdentity), CacheLifetime);
-                _backoff.Succeeded();
+                _outage.Succeeded(started);
                 return;
             }
             catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
             {
                 // Not cached in Redis: this instance remembers it instead.
-                _backoff.Failed();
+                _outage.Failed();
             }
         }
         if (_memory.Count >= MemoryCapacity) _memory.Clear();

@@ -1,3 +1,4 @@
+using Dixie.Bff.Infrastructure.Redis;
 using Microsoft.Extensions.Logging;
 
 namespace Dixie.Bff.Infrastructure.RateLimiting;
@@ -9,48 +10,19 @@ namespace Dixie.Bff.Infrastructure.RateLimiting;
 /// </summary>
 internal sealed class RedisFallbackWindow(TimeProvider timeProvider, ILogger logger)
 {
-    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
-
-    private readonly Lock gate = new();
-    private bool failing;
-    private long failedAt;
-    private long retryAt;
+    private readonly RedisOutage outage = new(timeProvider);
 
     /// <summary>False while the 5 s after a failure last.</summary>
-    public bool ShouldTryRedis(long now)
-    {
-        lock (gate)
-        {
-            return !failing || now >= retryAt;
-        }
-    }
+    public bool ShouldTryRedis(long now) => outage.ShouldTry(now);
 
     public void Failed(Exception? error)
     {
-        bool first;
-        lock (gate)
-        {
-            first = !failing;
-            failing = true;
-            failedAt = timeProvider.GetTimestamp();
-            retryAt = failedAt + (long)(RetryAfter.TotalSeconds * timeProvider.TimestampFrequency);
-        }
-
-        if (first) RateLimitLog.RedisFallback(logger, error);
+        if (outage.Failed()) RateLimitLog.RedisFallback(logger, error);
     }
 
-    /// <summary>
-    /// A success ends the outage only when its call started after the last failure: a slow call sent
-    /// before Redis went down proves nothing about now.
-    /// </summary>
+    /// <summary>Ends the outage only when the successful call started after its last failure.</summary>
     public void Succeeded(long startedAt)
     {
-        lock (gate)
-        {
-            if (!failing || startedAt < failedAt) return;
-            failing = false;
-        }
-
-        RateLimitLog.RedisRecovered(logger);
+        if (outage.Succeeded(startedAt)) RateLimitLog.RedisRecovered(logger);
     }
 }

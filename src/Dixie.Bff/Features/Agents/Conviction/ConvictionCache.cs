@@ -15,18 +15,18 @@ public sealed class ConvictionCache(RedisConnection redis, ConvictionCacheOption
 
     private readonly TimeSpan _ttl = options.Ttl;
     private readonly ConcurrentDictionary<string, (byte[] Json, DateTimeOffset ExpiresAt)> _memory = new(StringComparer.Ordinal);
-    private readonly RedisBackoff _backoff = new(redis, clock);
+    private readonly RedisOutage _outage = new(clock);
 
     public static string Key(string checksummedWallet) => RedisKeys.Conviction + checksummedWallet;
 
     public async Task<ConvictionResult?> GetAsync(string wallet)
     {
-        if (UseRedis())
+        if (redis.IsConfigured && _outage.ShouldTry(out var started))
         {
             try
             {
                 var value = await redis.Database.StringGetAsync(Key(wallet));
-                Recovered();
+                _outage.Succeeded(started);
                 return ConvictionResult.FromCacheJson(value);
             }
             catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
@@ -43,12 +43,12 @@ public sealed class ConvictionCache(RedisConnection redis, ConvictionCacheOption
     public async Task SetAsync(string wallet, ConvictionResult result)
     {
         var json = result.ToCacheJson(clock.GetUtcNow().ToUnixTimeMilliseconds());
-        if (UseRedis())
+        if (redis.IsConfigured && _outage.ShouldTry(out var started))
         {
             try
             {
                 await redis.Database.StringSetAsync(Key(wallet), json, _ttl);
-                Recovered();
+                _outage.Succeeded(started);
                 return;
             }
             catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
@@ -65,10 +65,11 @@ public sealed class ConvictionCache(RedisConnection redis, ConvictionCacheOption
     {
         _memory.TryRemove(wallet, out _);
         if (!redis.IsConfigured) return;
+        var started = clock.GetTimestamp();
         try
         {
             await redis.Database.KeyDeleteAsync(Key(wallet));
-            Recovered();
+            _outage.Succeeded(started);
         }
         catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
         {
@@ -90,14 +91,10 @@ public sealed class ConvictionCache(RedisConnection redis, ConvictionCacheOption
         }
     }
 
-    private bool UseRedis() => _backoff.ShouldTry();
-
     private void Failed(Exception e)
     {
-        if (_backoff.Failed()) ConvictionLog.CacheUnavailable(logger, e.GetType().Name);
+        if (_outage.Failed()) ConvictionLog.CacheUnavailable(logger, e.GetType().Name);
     }
-
-    private void Recovered() => _backoff.Succeeded();
 }
 
 /// <summary>`DIXIE_CONVICTION_TIER_TTL`: how long a resolved tier is reused.</summary>
