@@ -77,7 +77,7 @@ public sealed partial class MigrationCatalog
         return files;
     }
 
-    [GeneratedRegex(@"^\d{3}_[a-z0-9_]+\.sql$")]
+    [GeneratedRegex(@"^\d{3}_[a-z0-9_]+\.sql\z")]
     public static partial Regex UpFileName();
 }
 

@@ -166,6 +166,17 @@ public sealed partial class SiweSignInTests(SiweHosts hosts) : IClassFixture<Siw
     }
 
     [Fact]
+    public async Task Times_at_the_ends_of_the_calendar_are_judged_not_overflowed()
+    {
+        Strict.Clock.Set(Now);
+
+        await AuthAssert.SignedInAsync(await Strict.SeedAndSignInAsync(Message() with { ExpirationTime = DateTimeOffset.MaxValue }));
+        await AuthAssert.SignedInAsync(await Strict.SeedAndSignInAsync(Message() with { NotBefore = DateTimeOffset.MinValue }));
+        await AuthAssert.SiweRejectedAsync(Strict, await Strict.SeedAndSignInAsync(Message() with { ExpirationTime = DateTimeOffset.MinValue }), "expired");
+        await AuthAssert.SiweRejectedAsync(Strict, await Strict.SeedAndSignInAsync(Message() with { NotBefore = DateTimeOffset.MaxValue }), "not_yet_valid");
+    }
+
+    [Fact]
     public async Task Domain_rules()
     {
         Strict.Clock.Set(Now);

@@ -117,6 +117,14 @@ public sealed class ChatTests(ChatHostFixture fixture) : IClassFixture<ChatHostF
     }
 
     [Fact]
+    public async Task A_body_that_is_not_declared_json_is_415()
+    {
+        using var client = fixture.Key();
+        using var response = await client.PostAsync("/api/chat", new StringContent("""{"prompt":"hi"}""", Encoding.UTF8, "text/plain"));
+        await ErrorAssert.IsErrorAsync(response, HttpStatusCode.UnsupportedMediaType, "unsupported_media_type", "Content-Type must be application/json");
+    }
+
+    [Fact]
     public async Task Prompt_length_bounds_and_null_fields_mean_absent()
     {
         using var client = fixture.Key();

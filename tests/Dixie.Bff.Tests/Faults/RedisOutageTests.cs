@@ -68,6 +68,28 @@ public sealed class RedisOutageTests
         Assert.Single(host.Logs.Events(LogEvents.RateLimitRedisFallback));
     }
 
+    [Fact]
+    public async Task Redis_answering_with_an_error_is_an_unavailable_nonce_store_not_a_500()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var host = await AuthHost.StartAsync(new() { ["DIXIE_SIWE_NONCE_MODE"] = "strict" }, redisUrl: redis.Url);
+        await Eventually.TrueAsync(() => host.Get<RedisConnection>().IsConnected, TimeSpan.FromSeconds(15), "the connection");
+        await NonceTests.IssueAsync(host);
+
+        // Reachable but answering errors (as during LOADING, after a failover's READONLY, or here a
+        // WRONGTYPE): the client's per-IP index is replaced by a string.
+        await using (var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{redis.Port},allowAdmin=true"))
+        {
+            var database = admin.GetDatabase();
+            var key = ((StackExchange.Redis.RedisResult[])(await database.ExecuteAsync("KEYS", "*" + RedisKeys.AuthNonceIp + "*"))!).Single().ToString();
+            await database.StringSetAsync(key, "not a sorted set");
+        }
+
+        using var nonce = await host.Client.GetAsync("/api/auth/nonce");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, nonce.StatusCode);
+        Assert.Equal(StoreUnavailable, await nonce.Content.ReadAsStringAsync());
+    }
+
     private static Task<JsonElement> WaitForRedisStatusAsync(AuthHost host, string status) =>
         Eventually.ValueAsync(
             async () => JsonDocument.Parse(await host.Client.GetStringAsync("/api/health")).RootElement,

@@ -222,6 +222,34 @@ public sealed class CircuitBreakerTests
             FinnClient.IdempotencyKey(messageHash, "/api/sessions/01JH5Z8Q3V7K2M4N6P8R0T2W4Y/message"));
     }
 
+    [Fact]
+    public async Task A_connect_timeout_is_a_timeout_failure_that_counts_towards_opening()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        await using var host = await DixieHost.StartAsync(new DixieHostOptions { FinnUrl = emulator.BaseUrl });
+        // The runtime's own connect timeout, as when finn's address silently drops the connection attempt.
+        using var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = TimeSpan.FromMilliseconds(100),
+            ConnectCallback = async (_, ct) =>
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+                throw new InvalidOperationException("unreachable");
+            },
+        };
+        using var http = new HttpClient(handler) { BaseAddress = new Uri(emulator.BaseUrl + "/") };
+        var finn = new FinnClient(http, host.Get<FinnCircuitBreaker>(), host.Get<Dixie.Bff.Infrastructure.Configuration.DixieConfig>(),
+            host.Get<Microsoft.Extensions.Logging.ILogger<FinnClient>>());
+
+        for (var i = 0; i < 5; i++)
+        {
+            var failure = await Assert.ThrowsAsync<FinnCallException>(() => finn.CreateSessionAsync(new { }, Caller, CancellationToken.None));
+            Assert.Equal(FinnFailureKind.Timeout, failure.Kind);
+        }
+        Assert.Equal("open", finn.CircuitState);
+        Assert.Equal(0, await emulator.Admin.CounterAsync("POST /api/sessions"));
+    }
+
     private static Task<DixieHost> StartWithClockAsync(TestEmulator emulator, FakeTimeProvider time) =>
         DixieHost.StartAsync(new DixieHostOptions
         {

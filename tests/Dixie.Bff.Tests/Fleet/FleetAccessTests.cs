@@ -83,6 +83,15 @@ public sealed class FleetAccessTests(FleetHostFixture fixture)
     }
 
     [Fact]
+    public async Task Spawn_with_a_body_that_is_not_declared_json_is_415()
+    {
+        using var client = Host.Wallet(fixture.NewOperator());
+        using var response = await client.PostAsync("/api/fleet/spawn",
+            new StringContent("""{"description":"d","taskType":"docs","repository":"r"}""", System.Text.Encoding.UTF8, "text/plain"));
+        await ErrorAssert.IsErrorAsync(response, HttpStatusCode.UnsupportedMediaType, "unsupported_media_type", "Content-Type must be application/json");
+    }
+
+    [Fact]
     public async Task Spawn_validation_messages()
     {
         using var client = Host.Wallet(fixture.NewOperator());
@@ -104,6 +113,10 @@ public sealed class FleetAccessTests(FleetHostFixture fixture)
             (new { description = "d", taskType = "docs", repository = "r", timeoutMinutes = 1441 }, "timeoutMinutes must be an integer between 1 and 1440"),
             (new { description = "d", taskType = "docs", repository = "r", contextOverrides = Enumerable.Range(0, 21).ToDictionary(i => $"k{i}", i => "v") },
                 "contextOverrides must be an object of at most 20 string entries"),
+            // PostgreSQL stores no NUL character; it is the client's input, never a 500.
+            (new { description = "fix\u0000", taskType = "docs", repository = "r" }, "description must not contain NUL characters"),
+            (new { description = "d", taskType = "docs", repository = "r", contextOverrides = new Dictionary<string, string> { ["k"] = "\u0000" } },
+                "contextOverrides values must not contain NUL characters"),
         ];
         foreach (var (body, message) in cases)
         {

@@ -46,6 +46,21 @@ public sealed class FleetMonitorTests
     }
 
     [Fact]
+    public async Task A_retry_whose_launch_never_happened_fails_as_spawn_incomplete()
+    {
+        await using var host = await FleetTesting.StartHostAsync([]);
+        var id = await host.QueryAsync<Guid>("""
+            INSERT INTO fleet_tasks (operator_id, agent_type, model, task_type, description, repository, branch, status, retry_count, context_hash, runner_instance)
+            VALUES ('0x0000000000000000000000000000000000000001', 'claude_code', 'm', 'docs', 'retry never launched', 'r', 'b', 'retrying', 1, @hash, @instance)
+            RETURNING id
+            """, new { hash = Guid.NewGuid().ToString("N"), instance = host.Get<RunnerIdentity>().Instance });
+        var reason = await Eventually.ValueAsync(() => host.QueryAsync<string?>("SELECT failure_context->>'reason' FROM fleet_tasks WHERE id = @id", new { id }),
+            r => r is not null, TimeSpan.FromSeconds(10));
+        Assert.Equal("spawn_incomplete", reason);
+        Assert.Equal("failed", await host.QueryAsync<string>("SELECT status FROM fleet_tasks WHERE id = @id", new { id }));
+    }
+
+    [Fact]
     public async Task Recycled_pid_is_never_signalled()
     {
         await using var host = await FleetTesting.StartHostAsync([]);

@@ -77,6 +77,14 @@ public sealed class FleetRunnerTests(FleetHostFixture fixture)
         using var again = await client.PostAsync($"/api/fleet/tasks/{id}/stop", null);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         await client.StatusAsync(id, "cancelled");
+
+        // Spec 08 §3: admission and the stop each leave one mutation row, keyed by the task.
+        var mutations = await Host.QueryAsync<string>("""
+            SELECT string_agg(mutation_type || '/' || actor_id, ',' ORDER BY mutation_type) FROM governance_mutations
+            WHERE resource_type = 'fleet' AND payload->>'task_id' = @id
+            """, new { id = id.ToString("D") });
+        var wallet = await Host.QueryAsync<string>("SELECT operator_id FROM fleet_tasks WHERE id = @id", new { id });
+        Assert.Equal($"fleet.task.admitted/{wallet},fleet.task.cancelled/{wallet}", mutations);
     }
 
     [Fact]
@@ -105,6 +113,8 @@ public sealed class FleetRunnerTests(FleetHostFixture fixture)
         Assert.Equal("line 498\nline 499\nline 500\n", three);
         var capped = (await (await client.GetAsync($"/api/fleet/tasks/{id}/logs?lines=20000")).JsonAsync()).GetProperty("logs").GetString()!;
         Assert.Equal(500, capped.TrimEnd('\n').Split('\n').Length);
+        var huge = (await (await client.GetAsync($"/api/fleet/tasks/{id}/logs?lines=99999999999999999999")).JsonAsync()).GetProperty("logs").GetString()!;
+        Assert.Equal(capped, huge);
         foreach (var bad in new[] { "0", "-1", "x" })
         {
             using var response = await client.GetAsync($"/api/fleet/tasks/{id}/logs?lines={bad}");
@@ -118,8 +128,11 @@ public sealed class FleetRunnerTests(FleetHostFixture fixture)
         using var client = Host.Wallet(fixture.NewOperator());
         var id = await client.SpawnedAsync("exit:1 then retry", new { maxRetries = 1 });
         await client.StatusAsync(id, "failed");
+        // The first attempt's instance is gone (a restart, another host): the retrying instance owns the new attempt.
+        await Host.ExecuteAsync("UPDATE fleet_tasks SET runner_instance = 'gone-host:boot/1/1' WHERE id = @id", new { id });
         using var retry = await client.PostAsync($"/api/fleet/tasks/{id}/retry", null);
         Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal(Host.Get<RunnerIdentity>().Instance, await Host.QueryAsync<string>("SELECT runner_instance FROM fleet_tasks WHERE id = @id", new { id }));
         var body = await retry.JsonAsync();
         Assert.Equal(1, body.GetProperty("retryCount").GetInt32());
         Assert.EndsWith("attempt-1", body.GetProperty("worktreePath").GetString());

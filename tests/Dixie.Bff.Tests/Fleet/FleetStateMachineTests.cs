@@ -13,9 +13,11 @@ public sealed class FleetStateMachineTests(FleetHostFixture fixture)
     private DixieHost Host => fixture.Host;
 
     [Fact]
-    public void The_table_has_the_eighteen_legal_edges()
+    public void The_table_has_the_nineteen_legal_edges()
     {
-        Assert.Equal(18, FleetStatus.LegalEdges.Count());
+        // The existing service's 16, proposed → failed and running → completed (spec 07), retrying → failed (ADR-018).
+        Assert.Equal(19, FleetStatus.LegalEdges.Count());
+        Assert.True(FleetStatus.CanMove("retrying", "failed"));
         Assert.Equal(13, FleetStatus.All.Count);
         Assert.True(FleetStatus.CanMove("proposed", "failed"));
         Assert.True(FleetStatus.CanMove("running", "completed"));
@@ -120,6 +122,19 @@ public sealed class FleetStateMachineTests(FleetHostFixture fixture)
         var updated = await same.JsonAsync();
         Assert.Equal(("re-run", task.GetProperty("version").GetInt32() + 1), (updated.GetProperty("ciStatus").GetString(), updated.GetProperty("version").GetInt32()));
         Assert.Equal(events, await Host.QueryAsync<long>("SELECT count(*) FROM event_outbox WHERE payload->'data'->>'task_id' = @id", new { id = row.Id.ToString() }));
+    }
+
+    [Theory]
+    [InlineData("""{"status":"pr_created","ciStatus":"green\u0000"}""", "ciStatus must not contain NUL characters")]
+    [InlineData("""{"status":"pr_created","reviewStatus":{"note":"\u0000"}}""", "reviewStatus must not contain NUL characters or numbers beyond PostgreSQL's numeric range")]
+    [InlineData("""{"status":"pr_created","reviewStatus":{"score":1e-20000}}""", "reviewStatus must not contain NUL characters or numbers beyond PostgreSQL's numeric range")]
+    public async Task Admin_status_route_refuses_what_postgresql_cannot_store(string body, string message)
+    {
+        var row = await InsertAsync(fixture.NewOperator(), "running");
+        using var admin = Host.Admin();
+        using var response = await admin.PostAsync($"/api/fleet/tasks/{row.Id}/status", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        await ErrorAssert.IsErrorAsync(response, HttpStatusCode.BadRequest, "invalid_request", message);
+        Assert.Equal("running", await Host.QueryAsync<string>("SELECT status FROM fleet_tasks WHERE id = @id", new { id = row.Id }));
     }
 
     private async Task<FleetTaskRow> InsertAsync(string op, string status)

@@ -69,10 +69,10 @@ public sealed class EndpointFuzzTests(FuzzHostFixture fixture, ITestOutputHelper
             });
         var body = fixture.Bodies.For(endpoint, inputs.JsonValue) is { } shaped ? Gen.Frequency((2, shaped), (1, inputs.Body)) : inputs.Body;
         return Gen.Select(
-            Gen.Select(Gen.OneOf(Enum.GetValues<FuzzCaller>()), path, inputs.Query),
+            Gen.Select(Gen.OneOf(Enum.GetValues<FuzzCaller>()), path, inputs.Query, Gen.Int[0, 5]),
             Gen.Select(body, FuzzInputs.ContentType, Gen.Int[0, 9], Gen.Int[0, 3]),
             (first, second) => new FuzzRequest(endpoint, first.Item1, first.Item2, first.Item3,
-                second.Item1, second.Item2, AcceptsEventStream: second.Item3 == 0, SpoofsIdentity: second.Item4 == 0));
+                second.Item1, second.Item2, AcceptsEventStream: second.Item3 == 0, SpoofsIdentity: second.Item4 == 0, InvalidUtf8: first.Item4 == 0));
     }
 
     private async Task SendAndCheckAsync(FuzzRequest request)

@@ -64,6 +64,32 @@ public sealed class ReputationEventParserTests
         Assert.Equal("model_id: required", ErrorOf(With(ModelPerformance(agent, "m", "analysis", 0.5), e => e.Remove("model_id"))));
     }
 
+    [Fact]
+    public void Text_and_numbers_that_postgresql_cannot_store_are_rejected_per_field()
+    {
+        var agent = NewAgent();
+        // Read as valid doubles or strings, but jsonb refuses them: the item fails alone, never the batch.
+        Assert.Equal("score: must be a number between 0 and 1", ErrorOf(With(Quality(agent, 0.5), e => e["score"] = JsonNode.Parse("1e-20000"))));
+        Assert.Equal("score: must be a number between 0 and 1", ErrorOf(With(Quality(agent, 0.5), e => e["score"] = JsonNode.Parse("1." + new string('0', 16_400)))));
+        Assert.Equal("duration_ms: must be an integer between 0 and 3600000", ErrorOf(With(TaskCompleted(agent), e => e["duration_ms"] = JsonNode.Parse("0e-20000"))));
+        Assert.Null(ErrorOf(With(Quality(agent, 0.5), e => e["score"] = JsonNode.Parse("1e-300"))));
+        Assert.Equal("collection_id: must not contain NUL characters", ErrorOf(With(Quality(agent, 0.5), e => e["collection_id"] = "a\0b")));
+        Assert.Equal("provider: must not contain NUL characters", ErrorOf(With(ModelPerformance(agent, "m", "analysis", 0.5), e => e["provider"] = "\0")));
+        Assert.Equal("quality_observation.evaluated_by: must not contain NUL characters",
+            ErrorOf(With(ModelPerformance(agent, "m", "analysis", 0.5), e => e["quality_observation"]!["evaluated_by"] = "judge\0")));
+    }
+
+    [Theory]
+    [InlineData("agent_id", "nft-1\n")]
+    [InlineData("event_id", "6f1c1f0e-8d5a-4b7e-9c3a-2b1d4e5f6a7b\n")]
+    [InlineData("task_type", "acme:review\n")]
+    public void A_trailing_newline_never_satisfies_a_pattern(string field, string value) =>
+        Assert.NotNull(ErrorOf(With(Quality(NewAgent(), 0.5), e => e[field] = value)));
+
+    [Fact]
+    public void A_dimension_key_with_a_trailing_newline_is_rejected() =>
+        Assert.Equal("dimensions.q\n: key must match ^[a-z][a-z0-9_]{0,31}$", ErrorOf(Quality(NewAgent(), 0.5, dimensions: new JsonObject { ["q\n"] = 0.5 })));
+
     [Theory]
     [InlineData("code_review", true)]
     [InlineData("unspecified", true)]

@@ -90,6 +90,10 @@ public sealed class ReputationIngestTests(ReputationHostFixture fixture) : IClas
         var inRequest = await fixture.Admin.IngestAsync(first, second, first);
         Assert.Equal(2, inRequest.GetProperty("accepted").GetInt32());
         Assert.Equal(1, inRequest.GetProperty("duplicates").GetInt32());
+        // The mutation row counts the in-request repeat like the answer does (spec 08 §3).
+        Assert.Equal("1", await fixture.Host.ScalarAsync(
+            "SELECT payload->>'duplicates' FROM governance_mutations WHERE mutation_type = 'reputation.events.ingested' AND payload->'event_ids' ? @id",
+            ("id", (string)first["event_id"]!)));
 
         var before = await SnapshotAsync(agent, first, second);
         var replay = await fixture.Admin.IngestAsync(first, second);

@@ -14,6 +14,7 @@ public sealed class ScoreCacheTests
     [InlineData("nft:../../admin", null)]
     [InlineData("NFT:1", null)]
     [InlineData("nft:a b", null)]
+    [InlineData("nft:agent-1\n", null)]
     public void Routing_keys(string? key, string? nftId) => Assert.Equal(nftId, RoutingKey.NftIdOf(key));
 
     [Fact]

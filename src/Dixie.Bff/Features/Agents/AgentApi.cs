@@ -32,6 +32,7 @@ public static class AgentApi
             .Produces<AgentQueryResponse>()
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status402PaymentRequired)
+            .Produces<ApiError>(StatusCodes.Status415UnsupportedMediaType)
             .Produces<ApiError>(StatusCodes.Status502BadGateway)
             .WithSummary("Query the oracle as a token-bound account; cost and mock receipt in body and headers");
         agent.MapGet("/knowledge", AgentKnowledgeEndpoint.HandleAsync)

@@ -15,6 +15,7 @@ public static class AgentQueryEndpoint
 
     public static async Task<IResult> HandleAsync(HttpContext context, FinnClient finn, TimeProvider clock, CancellationToken ct)
     {
+        if (JsonBody.HasWrongMediaType(context.Request)) return JsonBody.UnsupportedMediaType();
         AgentQueryRequest? query;
         string? problem;
         using (var body = await ReadJsonAsync(context.Request, ct))
@@ -65,7 +66,7 @@ public static class AgentQueryEndpoint
     {
         try
         {
-            return await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 32 }, ct);
+            return await JsonText.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 32 }, ct);
         }
         catch (JsonException)
         {

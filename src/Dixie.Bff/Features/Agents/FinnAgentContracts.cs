@@ -49,11 +49,12 @@ public sealed partial record FinnAgentAnswer(
             if (item.ValueKind != JsonValueKind.Object
                 || !item.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String
                 || !item.TryGetProperty("title", out var title) || title.ValueKind != JsonValueKind.String
-                || !item.TryGetProperty("relevance", out var relevance) || relevance.ValueKind != JsonValueKind.Number)
+                || !item.TryGetProperty("relevance", out var relevance) || relevance.ValueKind != JsonValueKind.Number
+                || !relevance.TryGetDouble(out var score) || !double.IsFinite(score))
             {
                 return null;
             }
-            list.Add(new AgentSource(id.GetString()!, title.GetString()!, relevance.GetDouble()));
+            list.Add(new AgentSource(id.GetString()!, title.GetString()!, score));
         }
         return list;
     }

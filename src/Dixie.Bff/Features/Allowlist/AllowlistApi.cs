@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dixie.Bff.Infrastructure;
 using Dixie.Bff.Infrastructure.Http;
 using Dixie.Bff.Infrastructure.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -110,7 +111,7 @@ public static class AllowlistApi
     {
         try
         {
-            return await JsonDocument.ParseAsync(request.Body, BodyOptions, ct);
+            return await JsonText.ParseAsync(request.Body, BodyOptions, ct);
         }
         catch (JsonException)
         {

@@ -53,7 +53,7 @@ public sealed class NonceStore(RedisConnection redis, RedisNonces redisNonces, M
         {
             return await redisNonces.IssueAsync(redis.Database, client, ct);
         }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        catch (Exception e) when (e is RedisException or RedisTimeoutException)
         {
             return NonceIssue.Unavailable;
         }
@@ -68,7 +68,7 @@ public sealed class NonceStore(RedisConnection redis, RedisNonces redisNonces, M
         {
             return await redisNonces.ConsumeAsync(redis.Database, nonce, ct) ? NonceConsumption.Consumed : NonceConsumption.NotFound;
         }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        catch (Exception e) when (e is RedisException or RedisTimeoutException)
         {
             return NonceConsumption.Unavailable;
         }

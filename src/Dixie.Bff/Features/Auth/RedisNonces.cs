@@ -45,8 +45,18 @@ public sealed class RedisNonces
         var value = await database.StringGetDeleteAsync(RedisKeys.AuthNonce + nonce);
         if (value.IsNull) return false;
         // Only the winner frees the slot in its client's index; a value without an ip (seeded by
-        // hand) has no index entry. A failure here only leaves a member that expires on its own.
-        if (ClientOf(value) is { } client) await database.SortedSetRemoveAsync(RedisKeys.AuthNonceIp + client, nonce);
+        // hand) has no index entry. A failure here only leaves a member that expires on its own, and
+        // must not turn the nonce this caller already consumed into "store unavailable".
+        if (ClientOf(value) is { } client)
+        {
+            try
+            {
+                await database.SortedSetRemoveAsync(RedisKeys.AuthNonceIp + client, nonce);
+            }
+            catch (Exception e) when (e is RedisException or RedisTimeoutException)
+            {
+            }
+        }
         return true;
     }
 

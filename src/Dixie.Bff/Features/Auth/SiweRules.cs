@@ -31,8 +31,9 @@ public sealed class SiweRules
         var now = _time.GetUtcNow();
         if (message.IssuedAt > now + Skew) return "issued_at_in_future";
         if (now - message.IssuedAt > _maxAge) return "issued_at_too_old";
-        if (message.ExpirationTime is { } expiration && now >= expiration + Skew) return "expired";
-        if (message.NotBefore is { } notBefore && now < notBefore - Skew) return "not_yet_valid";
+        // The skew moves `now`, never the message's times, which may sit at the calendar's ends.
+        if (message.ExpirationTime is { } expiration && now - Skew >= expiration) return "expired";
+        if (message.NotBefore is { } notBefore && now + Skew < notBefore) return "not_yet_valid";
         return null;
     }
 

@@ -27,7 +27,7 @@ public sealed class SiweSignIn(
         string message, signature;
         try
         {
-            using var body = await JsonDocument.ParseAsync(request.Body, BodyOptions, ct);
+            using var body = await JsonText.ParseAsync(request.Body, BodyOptions, ct);
             if (body.RootElement.ValueKind != JsonValueKind.Object) return BadRequest("Invalid JSON body");
             if (NonEmptyString(body.RootElement, "message") is not { } m) return BadRequest("message is required");
             if (NonEmptyString(body.RootElement, "signature") is not { } s) return BadRequest("signature is required");

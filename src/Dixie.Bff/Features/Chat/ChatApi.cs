@@ -8,8 +8,8 @@ public static class ChatApi
 {
     public static IEndpointRouteBuilder MapChat(this IEndpointRouteBuilder app)
     {
-        // No Accepts(): the body is read as JSON whatever its Content-Type, and "Invalid JSON body" is the
-        // answer for anything else; an Accepts declaration would make routing answer 415 instead.
+        // No Accepts(): with one, routing would answer a wrong Content-Type before the caller's identity is
+        // checked. The handler answers 415 itself (spec 02 §13.3) after the 403, then reads the body.
         app.MapPost("/api/chat", ChatTurnEndpoint.HandleAsync)
             .WithTags("chat")
             .WithName("Chat")
@@ -29,6 +29,7 @@ public static class ChatApi
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status402PaymentRequired)
             .Produces<ApiError>(StatusCodes.Status404NotFound)
+            .Produces<ApiError>(StatusCodes.Status415UnsupportedMediaType)
             .Produces<FinnErrorBody>(StatusCodes.Status429TooManyRequests)
             .Produces<FinnErrorBody>(StatusCodes.Status502BadGateway)
             .Produces<FinnErrorBody>(StatusCodes.Status503ServiceUnavailable);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dixie.Bff.Infrastructure;
 using Dixie.Bff.Infrastructure.Finn;
 
 namespace Dixie.Bff.Features.Chat;
@@ -14,7 +15,7 @@ public sealed record ChatRequestBody(string Prompt, string? SessionId, bool Stre
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 32 }, ct);
+            document = await JsonText.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 32 }, ct);
         }
         catch (JsonException)
         {

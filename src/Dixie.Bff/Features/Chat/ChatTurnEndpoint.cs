@@ -19,6 +19,7 @@ public static class ChatTurnEndpoint
     {
         if (ChatOwner.Of(RequestIdentity.Of(context)) is not { } owner)
             return ApiErrors.Result(StatusCodes.Status403Forbidden, "forbidden", "Not authorized");
+        if (JsonBody.HasWrongMediaType(context.Request)) return JsonBody.UnsupportedMediaType();
         var (body, problem) = await ChatRequestBody.ReadAsync(context.Request, ct);
         if (body is null) return ApiErrors.Result(StatusCodes.Status400BadRequest, "invalid_request", problem!);
 

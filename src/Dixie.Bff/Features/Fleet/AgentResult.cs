@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Dixie.Bff.Infrastructure;
 
 namespace Dixie.Bff.Features.Fleet;
 
@@ -30,7 +31,7 @@ public sealed record AgentResult(int? PrNumber, string? Url)
         try
         {
             if (new FileInfo(path).Length > MaxBytes) return (null, "larger than 64 KiB");
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            using var document = JsonText.Parse(File.ReadAllBytes(path));
             if (document.RootElement.ValueKind != JsonValueKind.Object) return (null, "not a JSON object");
             int? pr = document.RootElement.TryGetProperty("prNumber", out var prValue) && prValue.ValueKind == JsonValueKind.Number
                 && prValue.TryGetInt32(out var number) && number > 0 ? number : null;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Dapper;
 using Dixie.Bff.Features.Governance.Audit;
+using Dixie.Bff.Features.Governance.Mutations;
 using Dixie.Bff.Infrastructure.Outbox;
 using Dixie.Bff.Infrastructure.Telemetry;
 using Npgsql;
@@ -16,8 +17,8 @@ public sealed record Admission(FleetTaskRow? Created, FleetTaskRow? Replayed, Sp
 /// serialises one operator across all instances), a replay answers its task, otherwise the
 /// slot-consuming count is compared with the tier limit and the task is inserted or the spawn denied.
 /// </summary>
-public sealed class FleetAdmission(NpgsqlDataSource dataSource, AuditTrail audit, OutboxWriter outbox, TimeProvider clock,
-    RunnerIdentity identity, IFleetTiers tiers, FleetLog log)
+public sealed class FleetAdmission(NpgsqlDataSource dataSource, AuditTrail audit, MutationLog mutations, OutboxWriter outbox,
+    TimeProvider clock, RunnerIdentity identity, IFleetTiers tiers, FleetLog log)
 {
     private const string LockSql = "SELECT pg_advisory_xact_lock(@key)";
 
@@ -78,6 +79,9 @@ public sealed class FleetAdmission(NpgsqlDataSource dataSource, AuditTrail audit
         {
             ["task_id"] = row.Id.ToString("D"), ["operator"] = op, ["tier"] = tier.Name, ["active_count"] = count, ["tier_limit"] = tier.Limit,
         }, ct);
+        await mutations.RecordAsync(connection, transaction, new Mutation(FleetTransitions.ResourceType, "fleet.task.admitted", op,
+            new JsonObject { ["task_id"] = row.Id.ToString("D"), ["task_type"] = row.TaskType, ["tier"] = tier.Name },
+            $"{row.Id:D}:admitted"), ct);
         await transaction.CommitAsync(ct);
         span?.SetTag("decision", "admit");
         return new Admission(row, null, null);

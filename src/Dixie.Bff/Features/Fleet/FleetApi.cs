@@ -26,6 +26,7 @@ public static class FleetApi
             .Produces<SpawnResult>(StatusCodes.Status200OK)
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<SpawnDenial>(StatusCodes.Status403Forbidden)
+            .Produces<ApiError>(StatusCodes.Status415UnsupportedMediaType)
             .Produces<SpawnFailed>(StatusCodes.Status500InternalServerError)
             .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable);
         fleet.MapGet("/status", StatusEndpoint.HandleAsync)
@@ -67,7 +68,7 @@ public static class FleetApi
             })
             .Produces<TaskRecord>(StatusCodes.Status200OK).Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status403Forbidden).Produces<ApiError>(StatusCodes.Status404NotFound)
-            .Produces<FleetConflict>(StatusCodes.Status409Conflict);
+            .Produces<FleetConflict>(StatusCodes.Status409Conflict).Produces<ApiError>(StatusCodes.Status415UnsupportedMediaType);
         return app;
     }
 }

@@ -26,6 +26,8 @@ public sealed record FleetChange
     public ProcessRef? Process { get; init; }
     public DateTimeOffset? ProcessEndedAt { get; init; }
     public string? WorktreePath { get; init; }
+    /// <summary>The instance that will start the next process: set when a retry is admitted (spec 07 §4.6).</summary>
+    public string? RunnerInstance { get; init; }
     public string? LogPath { get; init; }
     public bool IncrementRetry { get; init; }
 

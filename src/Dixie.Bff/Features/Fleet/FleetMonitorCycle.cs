@@ -15,7 +15,7 @@ public sealed class FleetMonitorCycle(NpgsqlDataSource dataSource, FleetTransiti
     private const string OwnSql = $"""
         SELECT {FleetTaskRow.Columns} FROM fleet_tasks
         WHERE left(runner_instance, length(@prefix)) = @prefix
-          AND (status IN ('proposed','spawning','running') OR (process_pid IS NOT NULL AND process_ended_at IS NULL))
+          AND (status IN ('proposed','retrying','spawning','running') OR (process_pid IS NOT NULL AND process_ended_at IS NULL))
         """;
 
     private const string ForeignSql = $"""
@@ -66,7 +66,9 @@ public sealed class FleetMonitorCycle(NpgsqlDataSource dataSource, FleetTransiti
         var process = row.LiveProcessRef;
         var alive = process is not null && runner.IsAlive(process);
         var grace = TimeSpan.FromSeconds(config.Fleet.StopGraceSeconds);
-        var active = row.Status is FleetStatus.Proposed || FleetStatus.IsProcessBearing(row.Status);
+        // A retrying row is waiting for its launch like a proposed one (docs/adr/018).
+        var awaitingLaunch = row.Status is FleetStatus.Proposed or FleetStatus.Retrying;
+        var active = awaitingLaunch || FleetStatus.IsProcessBearing(row.Status);
 
         if (active && !identity.IsInstanceAlive(row.RunnerInstance))
         {
@@ -90,11 +92,12 @@ public sealed class FleetMonitorCycle(NpgsqlDataSource dataSource, FleetTransiti
             }
             return;
         }
-        if (row.Status == FleetStatus.Proposed)
+        if (awaitingLaunch && Stuck(row, "awaiting_launch", seen) && await FailAsync(row, "spawn_incomplete", null, ct))
         {
-            if (Stuck(row, "proposed", seen) && await FailAsync(row, "spawn_incomplete", null, ct)) tally.Dead++;
+            tally.Dead++;
             return;
         }
+        if (row.Status == FleetStatus.Proposed) return;
         // The task left spawning/running elsewhere (a cancel or a timeout) while its process lives on.
         if (alive)
         {

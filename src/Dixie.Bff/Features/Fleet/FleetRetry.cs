@@ -10,7 +10,8 @@ public sealed record RetryAdmission(FleetTaskRow? Retrying, SpawnDenial? Denial,
 /// `POST /api/fleet/tasks/{id}/retry` (spec 07 §3.10): admission-checked under the task operator's lock
 /// against that operator's current tier, then a fresh attempt.
 /// </summary>
-public sealed class FleetRetry(NpgsqlDataSource dataSource, FleetTransitions transitions, FleetAdmission admission, IFleetTiers tiers)
+public sealed class FleetRetry(NpgsqlDataSource dataSource, FleetTransitions transitions, FleetAdmission admission, IFleetTiers tiers,
+    RunnerIdentity identity)
 {
     /// <summary>Null when the task is missing or foreign. Conflicts throw <see cref="FleetConflictException"/>.</summary>
     public async Task<RetryAdmission?> AdmitAsync(Guid id, FleetCaller caller, CancellationToken ct)
@@ -39,8 +40,9 @@ public sealed class FleetRetry(NpgsqlDataSource dataSource, FleetTransitions tra
             span?.SetTag("decision", "denied");
             return new RetryAdmission(null, denial, tier.Name);
         }
+        // A retry is an admission: the instance that launches the new attempt owns it from here (docs/adr/018).
         var retrying = await transitions.MoveAsync(connection, transaction, row, FleetStatus.Retrying,
-            new FleetChange { IncrementRetry = true }, caller.Actor, ct)
+            new FleetChange { IncrementRetry = true, RunnerInstance = identity.Instance }, caller.Actor, ct)
             ?? throw new FleetConflictException(row, FleetConflictException.Stale(id));
         await transaction.CommitAsync(ct);
         span?.SetTag("decision", "admit");

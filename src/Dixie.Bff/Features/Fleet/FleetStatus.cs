@@ -28,7 +28,10 @@ public static class FleetStatus
 
     public static IReadOnlyList<string> Deletable { get; } = [Merged, Abandoned, Cancelled, Completed, Failed, Rejected];
 
-    /// <summary>The existing service's 16 edges plus proposed → failed and running → completed.</summary>
+    /// <summary>
+    /// The existing service's 16 edges plus proposed → failed and running → completed, and retrying →
+    /// failed for a retry whose launch never happened (the monitor's rule 4, docs/adr/018).
+    /// </summary>
     private static readonly HashSet<(string From, string To)> Edges =
     [
         (Proposed, Spawning), (Proposed, Failed),
@@ -39,7 +42,7 @@ public static class FleetStatus
         (Ready, Merged),
         (Failed, Retrying), (Failed, Abandoned),
         (Rejected, Retrying),
-        (Retrying, Spawning), (Retrying, Abandoned),
+        (Retrying, Spawning), (Retrying, Abandoned), (Retrying, Failed),
     ];
 
     public static IEnumerable<(string From, string To)> LegalEdges => Edges;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Dapper;
 using Dixie.Bff.Features.Governance.Audit;
+using Dixie.Bff.Features.Governance.Mutations;
 using Dixie.Bff.Infrastructure.Configuration;
 using Dixie.Bff.Infrastructure.Outbox;
 using Npgsql;
@@ -9,7 +10,7 @@ namespace Dixie.Bff.Features.Fleet;
 
 /// <summary>Stop, delete and the admin status update (spec 07 §3.7, §3.9, §3.11), each one transaction.</summary>
 public sealed class FleetTaskCommands(NpgsqlDataSource dataSource, FleetTransitions transitions, AuditTrail audit,
-    IAgentRunner runner, DixieConfig config, TimeProvider clock)
+    MutationLog mutations, IAgentRunner runner, DixieConfig config, TimeProvider clock)
 {
     private const string DeleteSql = "DELETE FROM fleet_tasks WHERE id = @id AND version = @version";
 
@@ -34,6 +35,8 @@ public sealed class FleetTaskCommands(NpgsqlDataSource dataSource, FleetTransiti
         var cancelled = await transitions.MoveAsync(connection, transaction, row, FleetStatus.Cancelled,
             new FleetChange { CancelledBy = caller.IsAdmin ? FleetCancelledBy.Admin : FleetCancelledBy.Owner }, caller.Actor, ct)
             ?? throw new FleetConflictException(row, FleetConflictException.Stale(id));
+        await mutations.RecordAsync(connection, transaction, new Mutation(FleetTransitions.ResourceType, "fleet.task.cancelled", caller.Actor.AuditId,
+            new JsonObject { ["task_id"] = id.ToString("D"), ["from"] = row.Status }, $"{id:D}:cancelled"), ct);
         await transaction.CommitAsync(ct);
         if (row.LiveProcessRef is { } process && runner.IsAlive(process))
         {

@@ -30,6 +30,7 @@ public sealed class FleetTransitions(AuditTrail audit, OutboxWriter outbox, Time
             exit_code = CASE WHEN @new_process THEN NULL ELSE COALESCE(@exit_code, exit_code) END,
             worktree_path = COALESCE(@worktree_path, worktree_path),
             log_path = COALESCE(@log_path, log_path),
+            runner_instance = COALESCE(@runner_instance, runner_instance),
             retry_count = retry_count + CASE WHEN @increment_retry THEN 1 ELSE 0 END
         WHERE id = @id AND version = @expected AND status = @from
           AND (NOT @increment_retry OR retry_count < max_retries)
@@ -66,6 +67,7 @@ public sealed class FleetTransitions(AuditTrail audit, OutboxWriter outbox, Time
             exit_code = change.ExitCode,
             worktree_path = change.WorktreePath,
             log_path = change.LogPath,
+            runner_instance = change.RunnerInstance,
             increment_retry = change.IncrementRetry,
         }, transaction, cancellationToken: ct));
         if (updated is null) return null;

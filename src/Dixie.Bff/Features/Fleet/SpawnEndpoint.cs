@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dixie.Bff.Infrastructure;
 using Dixie.Bff.Infrastructure.Configuration;
 using Dixie.Bff.Infrastructure.Http;
 using Dixie.Bff.Infrastructure.Telemetry;
@@ -16,10 +17,11 @@ public static class SpawnEndpoint
         if (caller.Operator is not { } op)
             return ApiErrors.Result(StatusCodes.Status403Forbidden, "forbidden", "Spawning fleet agents requires a signed-in wallet");
 
+        if (JsonBody.HasWrongMediaType(context.Request)) return JsonBody.UnsupportedMediaType();
         JsonElement body;
         try
         {
-            body = (await JsonDocument.ParseAsync(context.Request.Body, default, ct)).RootElement;
+            body = (await JsonText.ParseAsync(context.Request.Body, default, ct)).RootElement;
         }
         catch (JsonException)
         {
@@ -42,7 +44,7 @@ public static class SpawnEndpoint
         var created = decision.Created!;
         try
         {
-            var (row, started) = await launcher.LaunchAsync(created, caller.Actor, tier.Name, request.RoutingReason, ct);
+            var (row, started) = await launcher.LaunchAsync(created, caller.Actor, tier.Name, request.RoutingReason);
             return started
                 ? Outcome(span, "created", row.Id, TypedResults.Json(Result(row), FleetJson.Wire.SpawnResult, statusCode: StatusCodes.Status201Created))
                 : Outcome(span, "failed", row.Id, FleetResults.SpawnFailed(row.Id));

@@ -23,6 +23,7 @@ public static partial class SpawnValidation
         if (body.ValueKind != JsonValueKind.Object) return (null, "Invalid request body");
         if (!Text(body, "description", out var description) || description.Trim().Length == 0) return (null, "description is required");
         if (description.Length > 10_000) return (null, "description exceeds maximum length of 10000 characters");
+        if (description.Contains('\0')) return (null, "description must not contain NUL characters");
         if (!Text(body, "taskType", out var taskType) || !TaskTypes.Contains(taskType)) return (null, "taskType must be one of: bug_fix, feature, refactor, review, docs");
         if (!Text(body, "repository", out var repository) || repository.Trim().Length == 0) return (null, "repository is required");
         if (repository.Length > 512 || repository.Any(char.IsControl)) return (null, "repository must be at most 512 characters without control characters");
@@ -54,6 +55,7 @@ public static partial class SpawnValidation
         {
             overrides = Overrides(overridesValue);
             if (overrides is null) return (null, "contextOverrides must be an object of at most 20 string entries");
+            if (overrides.Values.Any(v => v.Contains('\0'))) return (null, "contextOverrides values must not contain NUL characters");
         }
 
         var (resolvedModel, resolvedAgent, reason) = FleetRouting.Route(taskType, agentType, model);
@@ -84,11 +86,11 @@ public static partial class SpawnValidation
         foreach (var property in value.EnumerateObject())
         {
             if (result.Count == 20 || !OverrideKeyPattern().IsMatch(property.Name)
-                || property.Value.ValueKind != JsonValueKind.String || property.Value.GetString()!.Length > 4000)
+                || property.Value.ValueKind != JsonValueKind.String || property.Value.GetString() is not { Length: <= 4000 } text)
             {
                 return null;
             }
-            result[property.Name] = property.Value.GetString()!;
+            result[property.Name] = text;
         }
         return result;
     }

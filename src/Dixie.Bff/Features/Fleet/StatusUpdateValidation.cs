@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Dixie.Bff.Infrastructure.Postgres;
 
 namespace Dixie.Bff.Features.Fleet;
 
@@ -23,6 +24,7 @@ public static class StatusUpdateValidation
         if (Present(body, "ciStatus", out var ci))
         {
             if (ci.ValueKind != JsonValueKind.String || ci.GetString() is not { Length: >= 1 and <= 64 } text) return (null, "ciStatus must be a string of at most 64 characters");
+            if (text.Contains('\0')) return (null, "ciStatus must not contain NUL characters");
             ciStatus = text;
         }
         string? review = null;
@@ -31,6 +33,8 @@ public static class StatusUpdateValidation
             review = reviewValue.GetRawText();
             if (reviewValue.ValueKind != JsonValueKind.Object || Encoding.UTF8.GetByteCount(review) > 8192)
                 return (null, "reviewStatus must be a JSON object of at most 8192 bytes");
+            if (!JsonbValue.CanStore(reviewValue))
+                return (null, "reviewStatus must not contain NUL characters or numbers beyond PostgreSQL's numeric range");
         }
         int? expected = null;
         if (Present(body, "expectedVersion", out var version))

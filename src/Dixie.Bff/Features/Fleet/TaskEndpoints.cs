@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Dixie.Bff.Infrastructure;
 using Dixie.Bff.Infrastructure.Http;
 using Dixie.Bff.Infrastructure.Telemetry;
 
@@ -35,11 +36,11 @@ public static class TaskEndpoints
     {
         var (caller, taskId, refusal) = Resolve(context, id);
         if (refusal is not null) return refusal;
-        long lines = 200;
-        if (context.Request.Query.TryGetValue("lines", out var values)
-            && (values.Count != 1 || !long.TryParse(values[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out lines) || lines < 1))
+        var lines = 200;
+        if (context.Request.Query.TryGetValue("lines", out var values))
         {
-            return FleetResults.Invalid("lines must be an integer between 1 and 10000");
+            if (values.Count != 1 || LogLines(values[0]) is not { } requested) return FleetResults.Invalid("lines must be an integer between 1 and 10000");
+            lines = requested;
         }
         if (await store.FindAsync(taskId, caller!.Scope, ct) is not { } row) return FleetResults.Missing(taskId);
         var text = "";
@@ -47,7 +48,7 @@ public static class TaskEndpoints
         {
             if (!File.Exists(path) && !identity.IsOnThisHost(row.RunnerInstance))
                 return ApiErrors.Result(StatusCodes.Status503ServiceUnavailable, "logs_unavailable", "The task's log is on another host; share DIXIE_FLEET_WORK_DIR between instances");
-            text = LogTail.Read(path, (int)Math.Min(lines, 10_000));
+            text = LogTail.Read(path, lines);
         }
         return TypedResults.Json(new LogsResult(taskId, text), FleetJson.Wire.LogsResult);
     }
@@ -89,7 +90,7 @@ public static class TaskEndpoints
             var retrying = admitted.Retrying!;
             span?.SetTag("task_type", retrying.TaskType);
             span?.SetTag("identity_hash", FleetEvents.OperatorHash(retrying.OperatorId));
-            var (row, started) = await launcher.LaunchAsync(retrying, caller!.Actor, admitted.Tier, null, ct);
+            var (row, started) = await launcher.LaunchAsync(retrying, caller!.Actor, admitted.Tier, null);
             span?.SetTag("outcome", started ? "created" : "failed");
             FleetMetrics.CountSpawn(started ? "created" : "failed");
             return started ? FleetResults.Task(row) : FleetResults.SpawnFailed(row.Id);
@@ -100,15 +101,25 @@ public static class TaskEndpoints
         }
     }
 
+    /// <summary>`lines` capped at 10 000, however many digits it has; null when it is not an integer ≥ 1.</summary>
+    internal static int? LogLines(string? text)
+    {
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            return value < 1 ? null : (int)Math.Min(value, 10_000);
+        var digits = text is ['+', .. var rest] ? rest : text;
+        return digits is { Length: > 0 } && digits.All(char.IsAsciiDigit) ? 10_000 : null;
+    }
+
     public static async Task<IResult> UpdateStatusAsync(string id, HttpContext context, FleetTaskCommands commands, CancellationToken ct)
     {
         var (caller, taskId, refusal) = Resolve(context, id);
         if (refusal is not null) return refusal;
         if (!caller!.IsAdmin) return ApiErrors.Result(StatusCodes.Status403Forbidden, "forbidden", "Admin key required");
+        if (JsonBody.HasWrongMediaType(context.Request)) return JsonBody.UnsupportedMediaType();
         JsonElement body;
         try
         {
-            body = (await JsonDocument.ParseAsync(context.Request.Body, default, ct)).RootElement;
+            body = (await JsonText.ParseAsync(context.Request.Body, default, ct)).RootElement;
         }
         catch (JsonException)
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Dixie.Bff.Infrastructure.Postgres;
 
 namespace Dixie.Bff.Features.Reputation;
 
@@ -28,16 +29,16 @@ public static partial class ReputationEventParser
     public const int MaxDimensions = 20;
     public const long MaxDurationMs = 3_600_000;
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,128}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,128}\\z", RegexOptions.CultureInvariant)]
     public static partial Regex NftId();
 
-    [GeneratedRegex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Uuid();
 
-    [GeneratedRegex("^[a-z][a-z0-9_-]+:[a-z][a-z0-9_]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z][a-z0-9_-]+:[a-z][a-z0-9_]+\\z", RegexOptions.CultureInvariant)]
     private static partial Regex CommunityTaskType();
 
-    [GeneratedRegex("^[a-z][a-z0-9_]{0,31}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z][a-z0-9_]{0,31}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex DimensionKey();
 
     /// <summary>The event, or the first problem. <paramref name="now"/> null skips the future bound (replay).</summary>
@@ -121,6 +122,8 @@ public static partial class ReputationEventParser
         {
             throw Invalid("quality_observation.evaluated_by", "must be a non-empty string");
         }
+        if (evaluatedBy.ValueKind == JsonValueKind.String && evaluatedBy.GetString()!.Contains('\0'))
+            throw Invalid("quality_observation.evaluated_by", NulReason);
         if (item.TryGetProperty("request_context", out var context))
         {
             if (context.ValueKind != JsonValueKind.Object) throw Invalid("request_context", "must be an object");
@@ -189,7 +192,8 @@ public static partial class ReputationEventParser
     private static string BoundedString(JsonElement item, string name, string path)
     {
         var value = RequiredString(item, name, path);
-        return value.Length is >= 1 and <= 255 ? value : throw Invalid(path, "must be a string of 1 to 255 characters");
+        if (value.Length is < 1 or > 255) throw Invalid(path, "must be a string of 1 to 255 characters");
+        return value.Contains('\0') ? throw Invalid(path, NulReason) : value;
     }
 
     private static Guid RequiredUuid(JsonElement item, string name, string path)
@@ -200,18 +204,27 @@ public static partial class ReputationEventParser
     }
 
     private static double UnitNumber(JsonElement value, string path) =>
-        value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var x) && double.IsFinite(x) && x is >= 0 and <= 1
-            ? x
-            : throw Invalid(path, "must be a number between 0 and 1");
+        StoredNumber(value) is { } x && x is >= 0 and <= 1 ? x : throw Invalid(path, "must be a number between 0 and 1");
 
     private static void Integer(JsonElement value, string path, long min, long max)
     {
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var x) || !double.IsFinite(x) || Math.Floor(x) != x
-            || x < min || x > max)
+        if (StoredNumber(value) is not { } x || Math.Floor(x) != x || x < min || x > max)
         {
             throw Invalid(path, max == long.MaxValue ? $"must be an integer ≥ {min}" : $"must be an integer between {min} and {max}");
         }
     }
+
+    /// <summary>
+    /// The number as a finite double, or null. The event is stored as sent, so a literal that reads as
+    /// a valid double but that jsonb cannot hold (`1e-20000` reads as 0) is refused too.
+    /// </summary>
+    private static double? StoredNumber(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var x) && double.IsFinite(x)
+        && JsonbValue.IsStorableNumber(value.GetRawText())
+            ? x
+            : null;
+
+    private const string NulReason = "must not contain NUL characters";
 
     private static InvalidEventException Invalid(string path, string reason) => new($"{path}: {reason}");
 

@@ -39,16 +39,17 @@ public sealed class ReputationIngest(NpgsqlDataSource dataSource, AuditTrail aud
         """;
 
     /// <summary>
-    /// Stores and applies <paramref name="events"/> (distinct event ids, request order). A lost update is retried
+    /// Stores and applies <paramref name="events"/> (distinct event ids, request order). <paramref name="repeated"/>
+    /// counts the request's own repeats of those ids, which are duplicates too. A lost update is retried
     /// once; afterwards it propagates as <see cref="LostUpdateException"/>.
     /// </summary>
-    public async Task<IngestResult> IngestAsync(IReadOnlyList<ReputationEvent> events, int rejected, CancellationToken ct)
+    public async Task<IngestResult> IngestAsync(IReadOnlyList<ReputationEvent> events, int repeated, int rejected, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                var result = await IngestOnceAsync(events, rejected, ct);
+                var result = await IngestOnceAsync(events, repeated, rejected, ct);
                 cache.Invalidate(result.Aggregates.Select(a => a.NftId));
                 return result;
             }
@@ -58,7 +59,7 @@ public sealed class ReputationIngest(NpgsqlDataSource dataSource, AuditTrail aud
         }
     }
 
-    private async Task<IngestResult> IngestOnceAsync(IReadOnlyList<ReputationEvent> events, int rejected, CancellationToken ct)
+    private async Task<IngestResult> IngestOnceAsync(IReadOnlyList<ReputationEvent> events, int repeated, int rejected, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
@@ -66,7 +67,7 @@ public sealed class ReputationIngest(NpgsqlDataSource dataSource, AuditTrail aud
 
         var inserted = await InsertEventsAsync(connection, transaction, events, ct);
         var accepted = events.Where(e => inserted.Contains(e.EventId)).ToList();
-        var duplicates = events.Count - accepted.Count;
+        var duplicates = events.Count - accepted.Count + repeated;
         if (accepted.Count == 0)
         {
             await transaction.CommitAsync(ct);

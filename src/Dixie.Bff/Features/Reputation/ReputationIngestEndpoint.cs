@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Dixie.Bff.Infrastructure;
 using Dixie.Bff.Infrastructure.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -26,7 +27,7 @@ public static class ReputationIngestEndpoint
         JsonDocument body;
         try
         {
-            body = await JsonDocument.ParseAsync(request.Body, BodyOptions, ct);
+            body = await JsonText.ParseAsync(request.Body, BodyOptions, ct);
         }
         catch (JsonException)
         {
@@ -55,14 +56,14 @@ public static class ReputationIngestEndpoint
         IngestResult result;
         try
         {
-            result = await ingest.IngestAsync(valid, rejected.Count, ct);
+            result = await ingest.IngestAsync(valid, repeated, rejected.Count, ct);
         }
         catch (LostUpdateException)
         {
             request.HttpContext.Response.Headers.RetryAfter = "1";
             return ApiErrors.Result(StatusCodes.Status503ServiceUnavailable, "database_unavailable", "Concurrent reputation write; retry");
         }
-        var duplicates = result.Duplicates + repeated;
+        var duplicates = result.Duplicates;
         ReputationMetrics.CountEvents("accepted", result.Applied.Count);
         ReputationMetrics.CountEvents("duplicate", duplicates);
         log.Ingest(result.Applied.Count, duplicates, rejected.Count, result.Aggregates.Count, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);

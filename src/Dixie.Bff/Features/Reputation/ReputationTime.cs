@@ -6,7 +6,7 @@ namespace Dixie.Bff.Features.Reputation;
 /// <summary>Event timestamps: the §3.3 grammar, and the `yyyy-MM-ddTHH:mm:ss.fffZ` form the service writes.</summary>
 public static partial class ReputationTime
 {
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})\z", RegexOptions.CultureInvariant)]
     private static partial Regex Grammar();
 
     /// <summary>Parses a timestamp of the §3.3 form; fraction digits beyond 7 are dropped (ms is what is kept).</summary>

@@ -7,7 +7,7 @@ public static partial class RoutingKey
 {
     public const int MaxLength = 132;
 
-    [GeneratedRegex("^nft:[A-Za-z0-9_-]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^nft:[A-Za-z0-9_-]+\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Grammar();
 
     /// <summary>The id after `nft:`, or null for a missing, empty or malformed key.</summary>

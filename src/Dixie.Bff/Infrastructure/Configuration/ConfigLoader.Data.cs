@@ -5,7 +5,7 @@ namespace Dixie.Bff.Infrastructure.Configuration;
 // Spec 01 §3.5: data stores and messaging.
 public static partial class ConfigLoader
 {
-    [GeneratedRegex("^[A-Za-z0-9:._-]{0,64}$")]
+    [GeneratedRegex("^[A-Za-z0-9:._-]{0,64}\\z")]
     private static partial Regex RedisPrefix();
 
     private static DataSettings? ReadData(EnvReader reader, DixieEnvironment environment)

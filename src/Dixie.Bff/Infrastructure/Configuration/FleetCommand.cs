@@ -15,7 +15,7 @@ internal static partial class FleetCommand
         "DATABASE_URL", "REDIS_URL", "NATS_URL", "POSTGRES_PASSWORD", "FINN_AUTH_TOKEN",
     };
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*\\z")]
     private static partial Regex VariableName();
 
     /// <summary>A JSON array of strings, or a plain string split on ASCII whitespace (no quoting).</summary>

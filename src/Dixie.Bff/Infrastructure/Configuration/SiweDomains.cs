@@ -9,7 +9,7 @@ internal static partial class SiweDomains
 {
     public const string Variable = "DIXIE_SIWE_DOMAINS";
 
-    [GeneratedRegex(@"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")]
+    [GeneratedRegex(@"^(?=.{1,253}\z)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\z")]
     private static partial Regex DnsName();
 
     /// <summary>The configured list, or (unset) the CORS origins' authorities plus the local names in development/test.</summary>

@@ -137,6 +137,11 @@ public sealed partial class FinnClient(HttpClient http, FinnCircuitBreaker break
         {
             throw new FinnCallException(FinnFailureKind.Network, inner: ex);
         }
+        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
+        {
+            // Nobody cancelled: the handler's connect timeout ran out (finn's address drops packets).
+            throw new FinnCallException(FinnFailureKind.Timeout, inner: ex);
+        }
         using (response)
         {
             var status = (int)response.StatusCode;
@@ -210,7 +215,8 @@ public sealed partial class FinnClient(HttpClient http, FinnCircuitBreaker break
         if (payload is null || payload.Length == 0) return null;
         try
         {
-            return JsonSerializer.Deserialize(payload, type);
+            using var document = JsonText.Parse(payload);
+            return document.Deserialize(type);
         }
         catch (JsonException)
         {
@@ -231,8 +237,7 @@ internal static class FinnErrorCode
     {
         try
         {
-            var reader = new Utf8JsonReader(payload.AsSpan(0, Math.Min(payload.Length, 64 * 1024)));
-            using var document = JsonDocument.ParseValue(ref reader);
+            using var document = JsonText.Parse(payload.AsMemory(0, Math.Min(payload.Length, 64 * 1024)));
             return document.RootElement.ValueKind == JsonValueKind.Object
                 && document.RootElement.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String
                 ? code.GetString()

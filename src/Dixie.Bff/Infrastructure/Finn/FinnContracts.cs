@@ -45,10 +45,13 @@ public sealed record FinnMessageReply(
     [property: JsonPropertyName("response"), JsonRequired] string Response,
     [property: JsonPropertyName("toolCalls")] JsonElement? ToolCalls) : IFinnReply
 {
-    /// <summary>`toolCalls` absent or null is `[]`; otherwise an array of objects with a string `name`.</summary>
-    bool IFinnReply.IsWellFormed => ToolCalls is not { } calls || calls.ValueKind == JsonValueKind.Null
+    /// <summary>
+    /// `response` a string (`[JsonRequired]` lets an explicit null through); `toolCalls` absent or null
+    /// is `[]`, otherwise an array of objects with a string `name`.
+    /// </summary>
+    bool IFinnReply.IsWellFormed => Response is not null && (ToolCalls is not { } calls || calls.ValueKind == JsonValueKind.Null
         || (calls.ValueKind == JsonValueKind.Array && calls.EnumerateArray().All(call =>
-            call.ValueKind == JsonValueKind.Object && call.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String));
+            call.ValueKind == JsonValueKind.Object && call.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)));
 
     public int ToolCallCount => ToolCalls is { ValueKind: JsonValueKind.Array } calls ? calls.GetArrayLength() : 0;
 }

@@ -61,6 +61,11 @@ public sealed partial class ErrorTranslationMiddleware(RequestDelegate next, ILo
             case InvalidOperationException when IsInvalidJsonText(ex):
                 await ApiErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Malformed JSON body");
                 return;
+            case PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter }:
+                // PostgreSQL stores no NUL character in text or jsonb; the handlers refuse it where they
+                // validate, and this keeps any field they miss a client error rather than a 500.
+                await ApiErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Text must not contain NUL characters");
+                return;
             case AuditUnavailableException:
                 await ApiErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, AuditUnavailableException.Code, AuditUnavailableException.PublicMessage);
                 return;
@@ -110,12 +115,16 @@ public sealed partial class ErrorTranslationMiddleware(RequestDelegate next, ILo
     }
 
     /// <summary>
-    /// System.Text.Json accepts a lone surrogate escape (`"\uD800"`) while parsing and refuses it only
-    /// when the string is read, wherever a handler reads it: still the client's malformed text.
+    /// System.Text.Json accepts invalid UTF-8 and lone surrogate escapes (`"\uD800"`) while parsing and
+    /// refuses them only when the string is read. Bodies parsed through <see cref="JsonText"/> are checked
+    /// at the parse; this catches a read of text parsed elsewhere: still the client's malformed text.
     /// </summary>
-    internal static bool IsInvalidJsonText(Exception ex) =>
-        ex.TargetSite is { DeclaringType.FullName: "System.Text.Json.ThrowHelper" } thrower
-        && thrower.Name.Contains("UTF16", StringComparison.Ordinal);
+    internal static bool IsInvalidJsonText(Exception ex) => ex.TargetSite switch
+    {
+        { DeclaringType.FullName: "System.Text.Json.ThrowHelper" } thrower => thrower.Name.Contains("UTF16", StringComparison.Ordinal),
+        { DeclaringType.FullName: "System.Text.Json.JsonReaderHelper" } => ex.InnerException is System.Text.DecoderFallbackException,
+        _ => false,
+    };
 
     internal static bool IsDatabaseUnavailable(Exception ex)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Dixie.Bff.Infrastructure;
 using Dixie.Bff.Infrastructure.Finn;
 using Dixie.Bff.Infrastructure.Logging;
 
@@ -46,7 +47,7 @@ public sealed class StakingLookup(FinnClient finn, ILogger<StakingLookup> logger
         if (body is null || body.Length == 0) return null;
         try
         {
-            using var document = JsonDocument.Parse(body);
+            using var document = JsonText.Parse(body);
             if (document.RootElement.ValueKind != JsonValueKind.Object
                 || !document.RootElement.TryGetProperty("bgtStaked", out var value))
             {

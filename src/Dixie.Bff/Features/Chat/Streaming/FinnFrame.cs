@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dixie.Bff.Infrastructure;
 
 namespace Dixie.Bff.Features.Chat.Streaming;
 
@@ -13,7 +14,7 @@ public sealed record FinnFrame(string Type, JsonElement Data, string Raw)
     {
         try
         {
-            using var document = JsonDocument.Parse(text);
+            using var document = JsonText.Parse(text);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object
                 || !root.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dixie.Bff.Infrastructure;
 
 namespace Dixie.Bff.Features.Chat.WebSocket;
 
@@ -16,7 +17,7 @@ public sealed record WsClientFrame(WsClientFrameKind Kind, string? Text = null, 
     {
         try
         {
-            using var document = JsonDocument.Parse(json);
+            using var document = JsonText.Parse(json);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
                 return Unsupported;

@@ -105,7 +105,17 @@ public static partial class WsProxyEndpoint
             return;
         }
 
-        var client = await context.WebSockets.AcceptWebSocketAsync();
+        System.Net.WebSockets.WebSocket client;
+        try
+        {
+            client = await context.WebSockets.AcceptWebSocketAsync();
+        }
+        catch
+        {
+            // The client went away between the handshake with finn and its own upgrade.
+            upstream.Dispose();
+            throw;
+        }
         await runner.RunAsync(client, upstream, owner, sessionId);
     }
 

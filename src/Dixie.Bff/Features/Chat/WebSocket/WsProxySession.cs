@@ -35,12 +35,19 @@ internal sealed partial class WsProxySession(
     public async Task RunAsync()
     {
         using var active = ChatTurnLog.TrackStream(ChatTurnLog.Ws);
-        using (stopping.Register(() => _shutdown = ShutdownAsync()))
+        try
         {
-            await RelayAsync();
+            using (stopping.Register(() => _shutdown = ShutdownAsync()))
+            {
+                await RelayAsync();
+            }
+            if (_shutdown is { } shutdown) await shutdown;
         }
-        if (_shutdown is { } shutdown) await shutdown;
-        upstream.Dispose();
+        finally
+        {
+            // The upstream socket is always closed (spec 05 §6.4), also when a relay loop failed.
+            upstream.Dispose();
+        }
     }
 
     private async Task RelayAsync()
@@ -50,7 +57,15 @@ internal sealed partial class WsProxySession(
         var first = await Task.WhenAny(clientLoop, upstreamLoop);
         if (first == clientLoop)
         {
+            if (clientLoop.IsFaulted)
+            {
+                // A client loop that failed unexpectedly still releases finn's socket; awaiting it
+                // below rethrows, so the failure is logged once by the pipeline.
+                client.Abort();
+                await ClientGoneAsync();
+            }
             await upstreamLoop;
+            await clientLoop;
         }
         else if (await Task.WhenAny(clientLoop, Task.Delay(ClientCloseWait, CancellationToken.None)) != clientLoop)
         {
