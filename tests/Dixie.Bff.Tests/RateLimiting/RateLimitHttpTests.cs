@@ -110,6 +110,22 @@ public sealed class RateLimitHttpTests
     }
 
     [Fact]
+    public async Task Token_introspection_is_limited_by_the_wallet_not_by_the_address()
+    {
+        await using var host = await DixieHost.StartAsync(new DixieHostOptions { Environment = { ["DIXIE_RATE_LIMIT_RPM"] = "1" } });
+        var token = host.Get<Dixie.Bff.Features.Auth.TokenIssuer>().Issue("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266").Token;
+
+        var verified = await host.GetAsync("/api/auth/verify", h => h.Authorization = new AuthenticationHeaderValue("Bearer", token));
+        var anonymous = await host.GetAsync("/api/auth/.well-known/jwks.json");
+        var again = await host.GetAsync("/api/auth/verify", h => h.Authorization = new AuthenticationHeaderValue("Bearer", token));
+
+        // Spec 02 §10.2: the wallet's budget, spent by its token; the same address without it has its own.
+        Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, anonymous.StatusCode);
+        await ErrorAssert.IsErrorAsync(again, HttpStatusCode.TooManyRequests, "rate_limited");
+    }
+
+    [Fact]
     public async Task Wrong_admin_key_is_limited_by_ip_before_the_admin_key_check()
     {
         await using var host = await DixieHost.StartAsync(new DixieHostOptions { Environment = { ["DIXIE_RATE_LIMIT_RPM"] = "1" } });

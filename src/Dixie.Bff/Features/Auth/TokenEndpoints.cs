@@ -1,4 +1,5 @@
 using Dixie.Bff.Infrastructure.Http;
+using Dixie.Bff.Infrastructure.Identity;
 using Dixie.Bff.Infrastructure.Logging;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -13,8 +14,10 @@ public static class TokenEndpoints
         HttpContext context, TokenValidator validator, CancellationToken ct)
     {
         if (!BearerCredential.TryRead(context.Request, out var token)) return BearerRequired(context);
-        var check = await validator.ValidateAsync(token, acceptRevoked: false, ct);
-        if (check.Identity is not { } identity) return VerificationFailed(context);
+        // Authentication (stage 12) validated this very token already; only a failure is checked again, for its log line.
+        var identity = RequestIdentity.Of(context) is { Kind: IdentityKind.Wallet } verified ? verified
+            : (await validator.ValidateAsync(token, acceptRevoked: false, ct)).Identity;
+        if (identity is null) return VerificationFailed(context);
         return TypedResults.Json(new VerifyResponse(identity.Wallet!, TokenIssuer.Role, identity.TokenExpiresAt!.Value.ToUnixTimeSeconds()),
             AuthJson.Default.VerifyResponse);
     }

@@ -60,10 +60,11 @@ public sealed class TokenValidator
     }
 
     /// <param name="acceptRevoked">Logout accepts an already revoked token, so that it is idempotent.</param>
-    public async Task<TokenCheck> ValidateAsync(string token, bool acceptRevoked, CancellationToken ct)
+    /// <param name="logFailure">False where another reader of the same token logs its failure.</param>
+    public async Task<TokenCheck> ValidateAsync(string token, bool acceptRevoked, CancellationToken ct, bool logFailure = true)
     {
         var check = await CheckAsync(token, acceptRevoked, ct);
-        if (check.ErrorType is { } errorType) AuthLog.JwtVerificationFailed(_logger, errorType);
+        if (logFailure && check.ErrorType is { } errorType) AuthLog.JwtVerificationFailed(_logger, errorType);
         return check;
     }
 

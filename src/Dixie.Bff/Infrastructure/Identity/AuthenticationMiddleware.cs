@@ -17,10 +17,7 @@ public sealed class AuthenticationMiddleware(RequestDelegate next, DixieConfig c
 
     public async Task InvokeAsync(HttpContext context)
     {
-        // The /api/auth handlers read the bearer themselves (token introspection, logout accepts a
-        // revoked token); validating it here too would log every bad token twice. They are limited by IP.
-        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
-            && !context.Request.Path.StartsWithSegments("/api/auth", StringComparison.OrdinalIgnoreCase))
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
         {
             var identity = await IdentifyAsync(context);
             context.Features.Set(identity);
@@ -45,13 +42,17 @@ public sealed class AuthenticationMiddleware(RequestDelegate next, DixieConfig c
         if (string.IsNullOrEmpty(authorization.ToString())) return RequestIdentity.Anonymous;
         if (!BearerCredential.TryRead(context.Request, out var credential)) return Anonymous("invalid_token");
         using var activity = StartSpan();
-        var identity = await IdentifyBearerAsync(credential, context.RequestAborted);
+        // The /api/auth handlers read the bearer too (introspection, logout of a revoked token) and log
+        // its failure themselves; the identity here still keys their rate limit (spec 02 §9.2, §10.2).
+        var logFailure = !context.Request.Path.StartsWithSegments("/api/auth", StringComparison.OrdinalIgnoreCase);
+        var identity = await IdentifyBearerAsync(credential, logFailure, context.RequestAborted);
         SpanSanitizer.SetSanitized(activity, "auth_type", SpanAuthType(identity.Identity, identity.FailureClass));
         if (identity.Identity.Wallet is { } wallet) SpanSanitizer.SetSanitized(activity, "wallet", wallet);
         return identity.Identity;
     }
 
-    private async ValueTask<(RequestIdentity Identity, string? FailureClass)> IdentifyBearerAsync(string credential, CancellationToken cancellationToken)
+    private async ValueTask<(RequestIdentity Identity, string? FailureClass)> IdentifyBearerAsync(string credential, bool logFailure,
+        CancellationToken cancellationToken)
     {
         if (_adminKey?.Matches(credential) == true) return (Admin, null);
         if (credential.StartsWith("dxk_", StringComparison.Ordinal))
@@ -60,7 +61,7 @@ public sealed class AuthenticationMiddleware(RequestDelegate next, DixieConfig c
                 ? (new RequestIdentity { Kind = IdentityKind.ApiKey, ApiKeyId = credential[..Math.Min(12, credential.Length)], Credential = "valid" }, null)
                 : (Anonymous("unlisted_api_key"), "unknown_key");
         }
-        var check = await tokens.ValidateAsync(credential, acceptRevoked: false, cancellationToken);
+        var check = await tokens.ValidateAsync(credential, acceptRevoked: false, cancellationToken, logFailure);
         return check.Identity is { } wallet ? (wallet, null) : (Anonymous("invalid_token"), check.ErrorType);
     }
 
