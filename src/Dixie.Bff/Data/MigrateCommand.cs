@@ -1,5 +1,7 @@
 using Dixie.Bff.Infrastructure.Configuration;
 
+using Npgsql;
+
 namespace Dixie.Bff.Data;
 
 /// <summary>
@@ -38,7 +40,27 @@ public static class MigrateCommand
             // The critical line with cause and next step has been logged.
             return DatabaseStartupException.ExitCode;
         }
+        catch (NpgsqlException ex) when (!ct.IsCancellationRequested)
+        {
+            // After the connection opened: a missing privilege on _migrations, a server restart. Still
+            // one critical line and the database exit code, never a stack trace.
+            MigrationLog.StepFailed(context.Logger, Step(args), (ex as PostgresException)?.SqlState ?? "-",
+                (ex as PostgresException)?.MessageText ?? ex.Message);
+            return DatabaseStartupException.ExitCode;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await context.Stderr.WriteLineAsync("migrate: interrupted; a file that was running was rolled back, so nothing is half-applied.");
+            return Refused;
+        }
     }
+
+    private static string Step(string[] args) => args switch
+    {
+        ["status", ..] => "reading the migration history",
+        ["down", var file, ..] => $"rolling back {file}",
+        _ => "applying migrations",
+    };
 
     private static async Task<int> MigrateAsync(MigrateContext context, CancellationToken ct)
     {

@@ -25,6 +25,21 @@ public sealed class TurnRecordTests
         Assert.Equal("on", await host.ScalarAsync<string>("SHOW synchronous_commit"));
         Assert.Equal(2, await host.ScalarAsync<int>($"SELECT message_count FROM chat_sessions WHERE session_id = '{sessionId}'"));
         Assert.Equal(2, await ChatTesting.InteractionSignalsAsync(host, sessionId));
+
+        // A client retrying a turn with the same X-Request-Id: the signal is keyed chat:{session}:{message} (spec 10 §2.2).
+        for (var i = 0; i < 2; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat")
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(new { prompt = "retried", sessionId }),
+            };
+            request.Headers.Add("X-Request-Id", "turn-retried-1");
+            using var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        Assert.Equal(3, await ChatTesting.InteractionSignalsAsync(host, sessionId));
+        Assert.Equal($"chat:{sessionId}:turn-retried-1", await host.ScalarAsync<string>(
+            $"SELECT dedup_key FROM event_outbox WHERE payload->'data'->>'message_id' = 'turn-retried-1' AND payload->'data'->>'session_id' = '{sessionId}'"));
     }
 
     [Fact]

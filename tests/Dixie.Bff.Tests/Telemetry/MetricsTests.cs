@@ -33,6 +33,11 @@ public sealed partial class MetricsTests(PipelineHostFixture fixture) : IClassFi
         Assert.Matches(@"dixie_finn_circuit_state\{[^}]*state=""closed""[^}]*\} 1", text);
         Assert.Matches(@"(?m)^dixie_outbox_pending(\{[^}]*\})? \d", text);
         Assert.Matches(@"(?m)^dixie_outbox_lag_seconds(\{[^}]*\})? [0-9.]", text);
+        // One series per NATS state of spec 10 §1; exactly the current one reads 1.
+        var nats = System.Text.RegularExpressions.Regex.Matches(text, @"(?m)^dixie_nats_connection_state\{[^}]*state=""(\w+)""[^}]*\} (\d)")
+            .Select(m => (State: m.Groups[1].Value, Value: m.Groups[2].Value)).ToList();
+        Assert.Equal(["connected", "connecting", "disconnected", "not_configured", "ready"], nats.Select(n => n.State).Order());
+        Assert.Single(nats, n => n.Value == "1");
         Assert.DoesNotContain("0xf39f", text, StringComparison.OrdinalIgnoreCase);
     }
 

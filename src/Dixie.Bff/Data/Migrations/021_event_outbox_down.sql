@@ -11,6 +11,9 @@ BEGIN
         RETURN;
     END IF;
 
+    -- Writers keep running during a rollback; the lock, held until the file commits, keeps a row
+    -- committed after the count from being dropped with the table.
+    LOCK TABLE event_outbox IN ACCESS EXCLUSIVE MODE;
     SELECT count(*), min(created_at) INTO unpublished, oldest
     FROM event_outbox WHERE published_at IS NULL;
     IF unpublished > 0 THEN

@@ -86,7 +86,7 @@ public sealed class ChatSessionStore(NpgsqlDataSource dataSource, OutboxWriter o
         count.Parameters.Add(new NpgsqlParameter<string>("sessionId", signal.SessionId));
         count.Parameters.Add(new NpgsqlParameter<DateTime>("now", clock.GetUtcNow().UtcDateTime));
         batch.BatchCommands.Add(count);
-        outbox.AddTo(batch, signal, dedupKey: null);
+        outbox.AddTo(batch, signal, SignalDedupKeys.Chat(signal.SessionId, signal.MessageId));
         await batch.ExecuteNonQueryAsync(CancellationToken.None);
     }
 

@@ -22,7 +22,6 @@ internal static class FinnMetrics
             "1 for the breaker's current state, 0 for the others");
     }
 
-    /// <summary>The breaker registers itself; one per process (the last registered wins in tests).</summary>
     /// <summary>The `outcome` label of <see cref="RequestDuration"/> for a call that threw.</summary>
     public static string OutcomeOf(FinnCallException failure) => failure.Kind switch
     {
@@ -32,6 +31,7 @@ internal static class FinnMetrics
         _ => "upstream_5xx",
     };
 
+    /// <summary>The breaker registers itself; one per process (the last registered wins in tests).</summary>
     public static void ObserveCircuitState(Func<string> source) => _stateSource = source;
 
     private static IEnumerable<Measurement<int>> ObserveState()

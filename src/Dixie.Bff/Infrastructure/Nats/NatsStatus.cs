@@ -30,6 +30,7 @@ public sealed class NatsStatus
         this.timeProvider = timeProvider;
         this.logger = logger;
         state = connection is null ? NatsState.NotConfigured : NatsState.Connecting;
+        NatsMetrics.ObserveConnectionState(() => State);
     }
 
     /// <summary>False when `NATS_URL` is unset: signals then stay in the outbox (spec 10 §3.6).</summary>
