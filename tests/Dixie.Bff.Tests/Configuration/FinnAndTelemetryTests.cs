@@ -67,4 +67,14 @@ public sealed class FinnAndTelemetryTests
         Assert.DoesNotContain("Sekr1t", reason, StringComparison.Ordinal);
         TestEnvironment.Valid().With("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json").LoadSingleProblem("OTEL_EXPORTER_OTLP_PROTOCOL");
     }
+
+    [Theory]
+    [InlineData("OTEL_EXPORTER_OTLP_ENDPOINT", "https://user:Sekr1t@collector:4317x")]
+    [InlineData("FINN_URL", "http://user:Sek/r1t@finn:99999")]
+    public void Urls_the_grammar_refuses_still_hide_their_password(string name, string value)
+    {
+        var reason = TestEnvironment.Valid().With(name, value).LoadSingleProblem(name);
+        Assert.DoesNotContain("Sek", reason, StringComparison.Ordinal);
+        Assert.Contains("***@", reason, StringComparison.Ordinal);
+    }
 }

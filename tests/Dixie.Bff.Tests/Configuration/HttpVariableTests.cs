@@ -103,6 +103,13 @@ public sealed class HttpVariableTests
             config.Http.TrustedProxies);
     }
 
+    [Fact]
+    public void Ipv4_mapped_proxies_are_the_ipv4_proxies_peers_are_compared_with()
+    {
+        var config = TestEnvironment.Valid().With("DIXIE_TRUSTED_PROXIES", "::ffff:10.0.0.1,::ffff:172.16.0.0/108").LoadValid();
+        Assert.Equal([new IPNetwork(IPAddress.Parse("10.0.0.1"), 32), IPNetwork.Parse("172.16.0.0/12")], config.Http.TrustedProxies);
+    }
+
     [Theory]
     [InlineData("10")]
     [InlineData("10.0.0.0/33")]

@@ -162,6 +162,13 @@ public sealed class JwtKeyTests
     }
 
     [Fact]
+    public void An_unknown_algorithm_does_not_hide_the_key_problem()
+    {
+        var result = WithKey("short-key", "RS256").Load();
+        Assert.Equal(["DIXIE_JWT_ALG", Variable], result.Problems.Select(p => p.Variable).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Key_is_required_in_every_environment()
     {
         foreach (var environment in new[] { "development", "test", "staging", "production" })

@@ -79,6 +79,8 @@ public sealed class ErrorShapeTests(PipelineHostFixture fixture) : IClassFixture
         var response = await Client.SendAsync(request);
         var body = await ErrorAssert.IsErrorAsync(response, HttpStatusCode.InternalServerError, "internal_error", "Internal server error");
         Assert.Equal("req-500-check", body.GetProperty("request_id").GetString());
+        // The request was limited before it failed: its rate-limit answer survives the error (spec 02 §10.6).
+        Assert.True(response.Headers.Contains("X-RateLimit-Remaining") && response.Headers.Contains("RateLimit"), response.Headers.ToString());
         var text = body.GetRawText();
         Assert.DoesNotContain("secret", text, StringComparison.Ordinal);
         Assert.DoesNotContain("InvalidOperation", text, StringComparison.Ordinal);

@@ -86,6 +86,13 @@ public sealed class RateLimitHttpTests
             var preflightResponse = await host.Client.SendAsync(preflight);
             Assert.Equal(HttpStatusCode.NoContent, preflightResponse.StatusCode);
             Assert.False(preflightResponse.HasRateLimitHeaders());
+            // HEAD is answered like GET (spec 03 §1), a trailing slash and any case included.
+            foreach (var path in new[] { "/api/health", "/API/Health/" })
+            {
+                using var head = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+                Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+                Assert.False(head.HasRateLimitHeaders(), $"HEAD {path} has rate-limit headers");
+            }
         }
 
         var first = await host.GetAsync("/api/chat");

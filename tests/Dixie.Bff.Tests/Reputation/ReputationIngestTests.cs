@@ -66,6 +66,18 @@ public sealed class ReputationIngestTests(ReputationHostFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task The_512_KiB_limit_follows_the_route_in_any_spelling()
+    {
+        // 200 KiB: over the default 100 KiB, within the ingest's own limit, however the path is written.
+        var large = Quality(NewAgent(), 0.5);
+        large["collection_id"] = new string('x', 200 * 1024);
+        using var response = await fixture.Admin.PostAsync("/API/reputation/events/",
+            new StringContent(large.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        var body = await ErrorAssert.IsErrorAsync(response, HttpStatusCode.BadRequest, "invalid_request", "No valid events in request");
+        Assert.Equal("collection_id: must be a string of 1 to 255 characters", body.GetProperty("rejected")[0].GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task Mixed_batches_report_rejected_indices_and_all_invalid_is_400()
     {
         var agent = NewAgent();

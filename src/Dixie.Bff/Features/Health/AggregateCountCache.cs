@@ -31,6 +31,8 @@ public sealed class AggregateCountCache(NpgsqlDataSource dataSource, TimeProvide
 
     private async Task RefreshAsync()
     {
+        // Never complete synchronously: the reset in `finally` must run after the caller has stored this task.
+        await Task.Yield();
         try
         {
             using var timeout = new CancellationTokenSource(PostgresHealthProbe.Timeout);

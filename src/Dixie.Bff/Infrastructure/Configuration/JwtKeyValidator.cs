@@ -33,14 +33,12 @@ internal static class JwtKeyValidator
         var looksLikePem = key.Contains("-----BEGIN", StringComparison.Ordinal);
         var algorithm = configured
             ?? (looksLikePem && key.Contains("PRIVATE KEY-----", StringComparison.Ordinal) ? JwtAlgorithm.ES256 : JwtAlgorithm.HS256);
-        if (algInvalid)
-        {
-            return null;
-        }
+        // An invalid DIXIE_JWT_ALG is reported by the reader; the key is still checked (against the
+        // algorithm its shape implies), so every problem shows in one run (spec 01 §6).
         var valid = algorithm == JwtAlgorithm.HS256
             ? ValidateHmac(key, looksLikePem, configured is not null, reader)
             : ValidateEc(key, reader);
-        return valid ? new Result(key, algorithm, configured is null) : null;
+        return valid && !algInvalid ? new Result(key, algorithm, configured is null) : null;
     }
 
     /// <summary>Lets a PEM live on one env-file line: `\n` escapes become line feeds when there is no real one.</summary>

@@ -44,6 +44,12 @@ internal static class TrustedProxies
         {
             return null;
         }
+        if (address.IsIPv4MappedToIPv6 && prefix >= 96)
+        {
+            // Peers are compared as IPv4 (spec 02 §2), so `::ffff:10.0.0.1` is the proxy 10.0.0.1.
+            address = address.MapToIPv4();
+            prefix -= 96;
+        }
         // `10.1.2.3/8` names the block 10.0.0.0/8; IPNetwork insists on the masked base address.
         return new IPNetwork(Mask(address, (int)prefix), (int)prefix);
     }

@@ -119,6 +119,16 @@ internal sealed record UrlParts(
 
     public static string Decode(string value) => Uri.UnescapeDataString(value);
 
-    /// <summary>Masks credentials in any `scheme://userinfo@…` value; other text is returned unchanged.</summary>
-    public static string MaskCredentials(string value) => Parse(value)?.Masked ?? value;
+    /// <summary>
+    /// Masks credentials in any `scheme://userinfo@…` value; other text is returned unchanged. A value
+    /// the URL grammar refuses (a bad port, a space or `/` in the password) is masked up to its last
+    /// `@`: its password is just as secret, and masking too much only shortens an error message.
+    /// </summary>
+    public static string MaskCredentials(string value)
+    {
+        if (Parse(value) is { } url) return url.Masked;
+        var scheme = value.IndexOf("://", StringComparison.Ordinal);
+        var at = value.LastIndexOf('@');
+        return scheme < 0 || at < scheme ? value : $"{value[..(scheme + 3)]}***@{value[(at + 1)..]}";
+    }
 }

@@ -28,6 +28,8 @@ public sealed class FinnHealthProbe(IHttpClientFactory clients, DixieConfig conf
 
     private async Task<ProbeResult> RunAndCacheAsync()
     {
+        // Never complete synchronously: the reset below must run after the caller has stored this task.
+        await Task.Yield();
         var result = await RunAsync();
         lock (_gate)
         {

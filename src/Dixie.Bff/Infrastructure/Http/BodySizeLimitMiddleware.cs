@@ -1,3 +1,4 @@
+using Dixie.Bff.Infrastructure.Identity;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Dixie.Bff.Infrastructure.Http;
@@ -37,10 +38,11 @@ public sealed class BodySizeLimitMiddleware(RequestDelegate next)
         return next(context);
     }
 
+    private static readonly (string Method, string Path)[] ReputationEvents = [(HttpMethods.Post, "/api/reputation/events")];
+
+    /// <summary>Matched as routing matches it: case-insensitive, one trailing `/` ignored.</summary>
     public static long LimitFor(HttpRequest request) =>
-        HttpMethods.IsPost(request.Method) && request.Path.Equals("/api/reputation/events", StringComparison.Ordinal)
-            ? ReputationEventsLimit
-            : DefaultLimit;
+        GateRoutes.MatchesExact(request, ReputationEvents) ? ReputationEventsLimit : DefaultLimit;
 
     public static Task PayloadTooLarge(HttpContext context, long limit) =>
         ApiErrors.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"Body exceeds {limit} bytes");

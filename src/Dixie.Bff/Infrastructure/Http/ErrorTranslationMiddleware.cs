@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.Json;
+using Dixie.Bff.Features.Agents.Conviction;
 using Dixie.Bff.Features.Governance.Audit;
 using Dixie.Bff.Infrastructure.Logging;
+using Dixie.Bff.Infrastructure.RateLimiting;
 using Dixie.Bff.Infrastructure.Telemetry;
 using Microsoft.AspNetCore.WebUtilities;
 using Npgsql;
@@ -46,9 +48,22 @@ public sealed partial class ErrorTranslationMiddleware(RequestDelegate next, ILo
         }
     }
 
+    // Written straight into the headers by earlier stages; they describe this request whatever its
+    // outcome (spec 02 §10.6: rate-limit headers on every limited answer; §12.2: the caller's tier).
+    private static readonly string[] RequestHeadersThatSurvive =
+    [
+        RateLimitHeaders.Limit, RateLimitHeaders.Remaining, RateLimitHeaders.Policy, RateLimitHeaders.State,
+        ConvictionTierHeader.HeaderName,
+    ];
+
     private async Task TranslateAsync(HttpContext context, Exception ex)
     {
+        var kept = RequestHeadersThatSurvive
+            .Where(name => context.Response.Headers.ContainsKey(name))
+            .Select(name => (name, context.Response.Headers[name]))
+            .ToList();
         context.Response.Clear();
+        foreach (var (name, value) in kept) context.Response.Headers[name] = value;
         switch (ex)
         {
             case PayloadTooLargeException tooLarge:

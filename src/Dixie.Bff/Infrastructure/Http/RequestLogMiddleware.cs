@@ -65,9 +65,8 @@ public sealed class RequestLogMiddleware(RequestDelegate next, ILogger<RequestLo
     {
         var path = request.Path;
         if (HttpMethods.IsOptions(request.Method) && request.Headers.ContainsKey("Access-Control-Request-Method")) return true;
-        if (path.StartsWithSegments("/healthz") || path.Equals("/metrics", StringComparison.Ordinal)) return true;
-        return (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
-            && path.Equals("/api/health", StringComparison.Ordinal);
+        return path.StartsWithSegments("/healthz") || path.Equals("/metrics", StringComparison.OrdinalIgnoreCase)
+            || GateRoutes.IsHealthReport(request);
     }
 }
 

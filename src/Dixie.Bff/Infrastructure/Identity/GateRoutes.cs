@@ -18,6 +18,12 @@ public static class GateRoutes
         (HttpMethods.Post, "/api/reputation/events"),
     ];
 
+    private static readonly (string Method, string Path)[] HealthReport =
+        [(HttpMethods.Get, "/api/health"), (HttpMethods.Head, "/api/health")];
+
+    /// <summary>`GET` or `HEAD /api/health` (spec 03 §1: HEAD is answered like GET, with no side effects).</summary>
+    public static bool IsHealthReport(HttpRequest request) => MatchesExact(request, HealthReport);
+
     public static bool IsExempt(HttpRequest request)
     {
         foreach (var prefix in ExemptPrefixes)

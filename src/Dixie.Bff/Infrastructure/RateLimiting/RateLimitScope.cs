@@ -8,14 +8,13 @@ namespace Dixie.Bff.Infrastructure.RateLimiting;
 /// </summary>
 public static class RateLimitScope
 {
-    private static readonly (string Method, string Path)[] Health = [(HttpMethods.Get, "/api/health")];
     private static readonly (string Method, string Path)[] ReputationQuery = [(HttpMethods.Get, "/api/reputation/query")];
 
     /// <summary>Null when the request is exempt.</summary>
     public static RateLimitPolicy? PolicyFor(HttpRequest request, RequestIdentity identity, RateLimitPolicies policies)
     {
         if (!request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)) return null;
-        if (IsPreflight(request) || GateRoutes.MatchesExact(request, Health)) return null;
+        if (IsPreflight(request) || GateRoutes.IsHealthReport(request)) return null;
         // Public: credentials are ignored, and an admin key does not exempt it either.
         if (GateRoutes.MatchesExact(request, ReputationQuery)) return policies.ReputationQuery;
         // The admin key is a service credential; a wrong key left the identity anonymous.

@@ -1,4 +1,5 @@
 using Dixie.Bff.Infrastructure.Http;
+using Dixie.Bff.Infrastructure.Identity;
 
 namespace Dixie.Bff.Infrastructure.Startup;
 
@@ -19,8 +20,7 @@ public sealed class StartupGateMiddleware(RequestDelegate next, StartupState sta
     private static bool IsExempt(HttpRequest request)
     {
         var path = request.Path;
-        if (path.StartsWithSegments("/healthz") || path.Equals("/metrics", StringComparison.Ordinal)) return true;
-        return (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
-            && path.Equals("/api/health", StringComparison.Ordinal);
+        return path.StartsWithSegments("/healthz") || path.Equals("/metrics", StringComparison.OrdinalIgnoreCase)
+            || GateRoutes.IsHealthReport(request);
     }
 }

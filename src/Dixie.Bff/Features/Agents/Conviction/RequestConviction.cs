@@ -48,7 +48,7 @@ public sealed class ConvictionTierHeader(RequestDelegate next)
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        var isHealth = HttpMethods.IsGet(request.Method) && IsHealthPath(request.Path);
+        var isHealth = GateRoutes.IsHealthReport(request);
         if (request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && !isHealth
             && await RequestConviction.OfAsync(context) is { } conviction)
         {
@@ -57,10 +57,4 @@ public sealed class ConvictionTierHeader(RequestDelegate next)
         await next(context);
     }
 
-    private static bool IsHealthPath(PathString path)
-    {
-        var value = path.Value ?? "";
-        if (value.Length > 1 && value[^1] == '/') value = value[..^1];
-        return string.Equals(value, "/api/health", StringComparison.OrdinalIgnoreCase);
-    }
 }
