@@ -75,13 +75,15 @@ public sealed class RequestPipeline(RequestDelegate next, RequestLog log, Counte
     {
         // A directive in the text wins over the process-wide setting, and such a request does not
         // move the ratio accumulator; the handler applies it after its own checks.
-        var directive = HeaderDirective(context, out var invalid)
-            ?? (route is { CarriesText: true } && body.Bytes.AsSpan().IndexOf(TextMarker) >= 0 ? null : faults.Next(path));
+        // An invalid header directive answers 400 without drawing on the process-wide fault's count.
+        var header = HeaderDirective(context, out var invalid);
         if (invalid)
         {
             await HttpFaults.WriteInvalidAsync(context);
             return;
         }
+        var directive = header
+            ?? (route is { CarriesText: true } && body.Bytes.AsSpan().IndexOf(TextMarker) >= 0 ? null : faults.Next(path));
         if (directive is not null && await HttpFaults.ApplyAsync(context, directive))
         {
             return;
@@ -109,7 +111,8 @@ public sealed class RequestPipeline(RequestDelegate next, RequestLog log, Counte
         var entry = new WsUpgradeEntry(clock.GetUtcNow(), path, Query(context), CaptureHeaders(context.Request.Headers), RemoteIp(context));
         log.Append(entry);
         context.Features.Set(entry);
-        var directive = HeaderDirective(context, out var invalid) ?? faults.Next(path);
+        var header = HeaderDirective(context, out var invalid);
+        var directive = invalid ? null : header ?? faults.Next(path);
         if (invalid)
         {
             entry.Outcome = "rejected:400";

@@ -33,7 +33,7 @@ public sealed partial class WsConnection
                 _services.Counters.Increment("WS prompt");
                 if (JsonBody.NonBlankString(document, "text") is { } text)
                 {
-                    _prompts.Writer.TryWrite(text);
+                    QueuePrompt(text);
                 }
                 else
                 {
@@ -45,7 +45,7 @@ public sealed partial class WsConnection
                 break;
             case "abort":
                 _services.Counters.Increment("WS abort");
-                CancelTurn();
+                CancelTurns();
                 break;
             case "ping":
                 _services.Counters.Increment("WS ping");

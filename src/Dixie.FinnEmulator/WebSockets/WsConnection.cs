@@ -19,10 +19,13 @@ public sealed partial class WsConnection(WebSocket socket, HttpContext context, 
     // without timers or wait handles there is nothing to release.
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _lifetime = new();
-    private readonly Channel<string> _prompts = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<QueuedPrompt> _prompts = Channel.CreateUnbounded<QueuedPrompt>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _turnsGate = new();
+    // Every prompt received and not yet answered: an abort stops the running turn and any queued one,
+    // also when it arrives before the worker has picked its prompt up.
+    private readonly HashSet<CancellationTokenSource> _turns = [];
     private readonly string _path = context.Request.Path.Value ?? "/";
     private readonly WsServices _services = services;
-    private CancellationTokenSource? _turn;
     private long _lastClientFrame = Environment.TickCount64;
     private int _closing;
 
@@ -58,7 +61,7 @@ public sealed partial class WsConnection(WebSocket socket, HttpContext context, 
             return;
         }
         _prompts.Writer.TryComplete();
-        CancelTurn();
+        CancelTurns();
         await _sendLock.WaitAsync();
         try
         {
@@ -139,17 +142,16 @@ public sealed partial class WsConnection(WebSocket socket, HttpContext context, 
     {
         try
         {
-            await foreach (var text in _prompts.Reader.ReadAllAsync(_lifetime.Token))
+            await foreach (var prompt in _prompts.Reader.ReadAllAsync(_lifetime.Token))
             {
-                using var turn = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
-                Volatile.Write(ref _turn, turn);
+                using var turn = prompt.Turn;
                 try
                 {
-                    await new WsTurn(this, _services).RunAsync(text, turn.Token);
+                    await new WsTurn(this, _services).RunAsync(prompt.Text, turn.Token);
                 }
                 finally
                 {
-                    Interlocked.CompareExchange(ref _turn, null, turn);
+                    lock (_turnsGate) _turns.Remove(turn);
                 }
             }
         }
@@ -159,17 +161,22 @@ public sealed partial class WsConnection(WebSocket socket, HttpContext context, 
         }
     }
 
-    private void CancelTurn()
+    private void QueuePrompt(string text)
     {
-        try
+        var turn = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+        lock (_turnsGate) _turns.Add(turn);
+        _prompts.Writer.TryWrite(new QueuedPrompt(text, turn));
+    }
+
+    private void CancelTurns()
+    {
+        lock (_turnsGate)
         {
-            Volatile.Read(ref _turn)?.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The turn finished meanwhile.
+            foreach (var turn in _turns) turn.Cancel();
         }
     }
+
+    private sealed record QueuedPrompt(string Text, CancellationTokenSource Turn);
 
     private async Task IdleWatchAsync()
     {
@@ -184,7 +191,8 @@ public sealed partial class WsConnection(WebSocket socket, HttpContext context, 
                     await CloseAsync(WebSocketCloseStatus.NormalClosure, "Idle timeout");
                     return;
                 }
-                await Task.Delay(TimeSpan.FromMilliseconds(remaining), _lifetime.Token);
+                // Task.Delay takes at most ~49 days; a longer idle limit is waited out in steps.
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(remaining, int.MaxValue)), _lifetime.Token);
             }
         }
         catch (OperationCanceledException)

@@ -138,6 +138,21 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task An_invalid_header_directive_does_not_use_up_the_process_wide_fault()
+    {
+        await using var finn = await EmulatorFixture.StartAsync();
+        await finn.SetFaultAsync("""{"mode":"error","count":1}""");
+
+        await EmulatorFixture.AssertFinnErrorAsync(await finn.PostJsonAsync("/api/sessions", "{}", fault: "bogus"), 400, "Invalid fault directive", "INVALID_FAULT");
+        using (var setting = await finn.GetJsonAsync("/_emulator/faults"))
+        {
+            Assert.Equal("error", setting.RootElement.GetProperty("mode").GetString());
+            Assert.Equal(0, setting.RootElement.GetProperty("fired").GetInt64());
+        }
+        Assert.Equal(HttpStatusCode.InternalServerError, (await finn.GetAsync("/health")).StatusCode);
+    }
+
+    [Fact]
     public async Task Text_directive_wins_over_the_process_wide_setting()
     {
         await using var finn = await EmulatorFixture.StartAsync();

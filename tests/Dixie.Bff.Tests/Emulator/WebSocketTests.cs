@@ -64,6 +64,12 @@ public sealed class WebSocketTests
         await client.SendAsync("""{"type":"abort"}""");
         Assert.Equal("agent_end", TypeOf(await client.ReceiveJsonAsync()));
 
+        // An abort right behind its prompt stops the turn even before it has started.
+        await client.SendAsync("""{"type":"prompt","text":"abort me at once [[fault:frame-delay=200]]"}""");
+        await client.SendAsync("""{"type":"abort"}""");
+        var aborted = await client.ReceiveThroughAsync("agent_end");
+        Assert.True(aborted.Count(f => TypeOf(f) == "text_delta") <= 1, string.Join(" ", aborted.Select(TypeOf)));
+
         foreach (var empty in new[] { """{"type":"prompt","text":"  "}""", """{"type":"prompt"}""", """{"type":"prompt","text":7}""" })
         {
             await client.SendAsync(empty);

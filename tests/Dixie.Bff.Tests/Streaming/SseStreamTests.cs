@@ -69,6 +69,30 @@ public sealed class SseStreamTests
     }
 
     [Trait("Category", "Faults")]
+    [Fact]
+    public async Task A_session_finn_no_longer_has_ends_with_session_unavailable()
+    {
+        await using var finn = await TestEmulator.StartAsync();
+        await using var host = await StreamHost.StartAsync(finn.BaseUrl);
+        string sessionId;
+        await using (var first = await host.OpenAsync("Hello, what is Berachain?"))
+        {
+            sessionId = first.Response.Headers.GetValues("X-Session-Id").Single();
+            Assert.Equal("done", (await first.ReadToEndAsync())[^1].Event);
+        }
+
+        // finn restarted without its sessions: it answers the socket with an error frame and close 4004.
+        await finn.Admin.ResetAsync();
+        await using var again = await host.OpenAsync("Still there?", sessionId);
+        var events = await again.ReadToEndAsync();
+
+        var error = Assert.Single(events);
+        Assert.Equal("error", error.Event);
+        Assert.Equal("""{"code":"session_unavailable","message":"Session is no longer available"}""", error.Data.GetRawText());
+        Assert.Equal(1, await host.MessageCountAsync(sessionId));
+    }
+
+    [Trait("Category", "Faults")]
     [Theory]
     [InlineData("[[fault:ws-error]]", "upstream_error", "Inference failed")]
     [InlineData("[[fault:ws-drop]]", "upstream_error", "Inference stream ended unexpectedly")]

@@ -15,6 +15,9 @@ public sealed class SseTurn(
 {
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
 
+    /// <summary>How long an `error` frame waits for the close that would say the session is gone.</summary>
+    private static readonly TimeSpan SessionGoneWait = TimeSpan.FromMilliseconds(250);
+
     private readonly SseWriter _sse = new(context.Response);
     private readonly CancellationToken _clientGone = context.RequestAborted;
 
@@ -123,7 +126,14 @@ public sealed class SseTurn(
                     });
                     return "ok";
                 case "error":
-                    await _sse.WriteErrorAsync("upstream_error", "Inference failed");
+                    // finn answers for a session it no longer has with an error frame and then close 4004
+                    // (spec 11 §5.1); when that close follows at once, it decides what the client is told.
+                    track(pending = UpstreamMessage.ReceiveAsync(upstream));
+                    await Task.WhenAny(pending, Task.Delay(SessionGoneWait, CancellationToken.None));
+                    var sessionGone = pending.IsCompleted && await pending is { Kind: UpstreamMessageKind.Closed, CloseCode: 4004 };
+                    if (pending.IsCompleted) track(pending = null);
+                    if (sessionGone) await _sse.WriteErrorAsync("session_unavailable", "Session is no longer available");
+                    else await _sse.WriteErrorAsync("upstream_error", "Inference failed");
                     return "error";
                 default:
                     // turn_end, compaction, billing and control frames are not part of the SSE vocabulary.
