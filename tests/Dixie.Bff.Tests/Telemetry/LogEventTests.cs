@@ -13,7 +13,7 @@ public sealed class LogEventTests
         "migration_applied", "migrations_applied", "migration_checksum_mismatch", "migration_error", "migration_rolled_back",
         "rls_blocks_service_role", "nats_connected", "nats_disconnected", "nats_connect_failed", "nats_stream_created",
         "nats_stream_updated", "nats_stream_mismatch", "nats_stream_error", "outbox_publish_failed",
-        "outbox_listener_disconnected", "outbox_cleanup", "outbox_backlog", "redis_connected", "redis_unavailable",
+        "outbox_listener_disconnected", "outbox_cleanup", "outbox_cleanup_failed", "outbox_cycle_failed", "outbox_backlog", "redis_connected", "redis_unavailable",
         "redis_restored", "redis_eviction_policy", "rate_limit_redis_fallback", "rate_limit_redis_recovered",
         "circuit_breaker_transition", "finn_call_failed", "finn_frame_invalid", "chat_turn_record_failed", "chat_turn",
         "health_probe_failed", "siwe_login_failed", "siwe_login_denied", "siwe_login", "token_revoked",

@@ -31,6 +31,8 @@ public static class LogEvents
     public const string OutboxPublishFailed = "outbox_publish_failed";
     public const string OutboxListenerDisconnected = "outbox_listener_disconnected";
     public const string OutboxCleanup = "outbox_cleanup";
+    public const string OutboxCleanupFailed = "outbox_cleanup_failed";
+    public const string OutboxCycleFailed = "outbox_cycle_failed";
     public const string OutboxBacklog = "outbox_backlog";
     public const string RedisConnected = "redis_connected";
     public const string RedisUnavailable = "redis_unavailable";

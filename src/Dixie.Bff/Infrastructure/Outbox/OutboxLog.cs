@@ -22,16 +22,16 @@ internal static partial class OutboxLog
 }
 
 /// <summary>
-/// Failures around the publishing itself. They share their event names with <see cref="OutboxLog"/>
-/// (the generator allows one method per event name and class).
+/// Failures around the publishing itself, under names of their own: `outbox_publish_failed` and
+/// `outbox_cleanup` keep the fields spec 10 §7 gives them.
 /// </summary>
 internal static partial class OutboxFailureLog
 {
-    [LoggerMessage(EventId = 1501, EventName = LogEvents.OutboxPublishFailed, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 1501, EventName = LogEvents.OutboxCycleFailed, Level = LogLevel.Warning,
         Message = "Outbox cycle failed before its rows could be marked ({ErrorClass}); {Failed} claimed row(s) stay pending and are retried")]
     public static partial void CycleFailed(ILogger logger, int failed, string errorClass, Exception exception);
 
-    [LoggerMessage(EventId = 1505, EventName = LogEvents.OutboxCleanup, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 1505, EventName = LogEvents.OutboxCleanupFailed, Level = LogLevel.Warning,
         Message = "Outbox cleanup failed ({ErrorClass}); it runs again in an hour")]
     public static partial void CleanupFailed(ILogger logger, string errorClass, Exception exception);
 }

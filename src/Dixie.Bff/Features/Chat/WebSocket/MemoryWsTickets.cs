@@ -2,7 +2,8 @@ namespace Dixie.Bff.Features.Chat.WebSocket;
 
 /// <summary>
 /// Tickets in process for a single instance without Redis (spec 05 §5, D8): the same lifetime, cap
-/// and single use. Expired tickets are dropped whenever their wallet issues or anyone redeems.
+/// and single use. Expired tickets are dropped whenever anyone issues or redeems, so tickets whose
+/// upgrade never arrived cannot pile up (at most 5 live per wallet, each for 30 s).
 /// </summary>
 public sealed class MemoryWsTickets(TimeProvider time)
 {
@@ -10,13 +11,22 @@ public sealed class MemoryWsTickets(TimeProvider time)
     private readonly Dictionary<string, (WsTicketRecord Record, DateTimeOffset ExpiresAt)> _byTicket = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<(string Ticket, DateTimeOffset ExpiresAt)>> _byWallet = new(StringComparer.Ordinal);
 
+    /// <summary>Tickets held, expired ones included until the next sweep.</summary>
+    internal int Held
+    {
+        get
+        {
+            lock (_gate) return _byTicket.Count;
+        }
+    }
+
     public WsTicketIssue Issue(string wallet, string jti)
     {
         var now = time.GetUtcNow();
         lock (_gate)
         {
+            Sweep(now);
             var mine = _byWallet.GetValueOrDefault(wallet);
-            mine?.RemoveAll(t => t.ExpiresAt <= now || !_byTicket.ContainsKey(t.Ticket));
             if (mine is { Count: >= WsTicket.PerWalletLimit })
                 return new WsTicketIssue(WsTicketOutcome.Refused, "", WsTicket.RetryAfterSeconds(mine.Min(t => t.ExpiresAt) - now));
             string ticket;
