@@ -53,6 +53,7 @@ public sealed class ServiceBinaryTests
     }
 
     [Fact]
+    [Trait("Category", "Faults")]
     public async Task Four_processes_on_an_empty_database_migrate_once_and_all_become_ready()
     {
         var shared = await SharedServers.GetAsync();

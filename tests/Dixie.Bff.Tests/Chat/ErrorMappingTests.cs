@@ -5,6 +5,7 @@ using Dixie.Bff.Tests.Support;
 
 namespace Dixie.Bff.Tests.Chat;
 
+[Trait("Category", "Faults")]
 public sealed class ErrorMappingTests
 {
     [Fact]
@@ -76,6 +77,24 @@ public sealed class ErrorMappingTests
         Assert.Equal(5, opened.Int("consecutive_failures"));
         Assert.Equal("error", opened.String("level"));
         Assert.Equal("circuit", host.Logs.Events("finn_call_failed")[^1].String("kind"));
+    }
+
+    [Fact]
+    public async Task Hangs_past_the_timeout_open_the_circuit()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var key = TestEnvironment.NewApiKey();
+        await using var host = await ChatTesting.StartHostAsync(emulator.BaseUrl, [], key, new() { ["DIXIE_FINN_TIMEOUT_MS"] = "1000" });
+        using var client = ChatTesting.Client(host, key);
+        await emulator.Admin.SetFaultAsync("slow", path: "/api/sessions", delayMs: 5000);
+        for (var i = 0; i < 5; i++)
+        {
+            using var failed = await client.ChatAsync("hello");
+            await ErrorAssert.IsErrorAsync(failed, HttpStatusCode.ServiceUnavailable, "upstream_error", "Backend service unavailable");
+        }
+        using var refused = await client.ChatAsync("hello");
+        await ErrorAssert.IsErrorAsync(refused, HttpStatusCode.ServiceUnavailable, "circuit_open");
+        Assert.Equal(5, host.Logs.Events("finn_call_failed").Count(line => line.String("kind") == "timeout"));
     }
 
     [Fact]

@@ -51,10 +51,16 @@ public sealed class FleetAccessTests(FleetHostFixture fixture)
     [Fact]
     public async Task Foreign_task_looks_missing_on_every_task_route()
     {
-        using var owner = Host.Wallet(fixture.NewOperator());
+        var ownerWallet = fixture.NewOperator();
+        using var owner = Host.Wallet(ownerWallet);
         var id = await owner.SpawnedAsync("exit:1 foreign");
         await owner.StatusAsync(id, "failed");
         using var stranger = Host.Wallet(fixture.NewOperator());
+        // Headers that name the owner change nothing: identity comes only from the token (spec 13 §3).
+        stranger.DefaultRequestHeaders.Add("x-operator-id", ownerWallet);
+        stranger.DefaultRequestHeaders.Add("X-Wallet-Address", ownerWallet);
+        var listed = (await (await stranger.GetAsync("/api/fleet/status")).JsonAsync()).GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("id").GetGuid());
+        Assert.DoesNotContain(id, listed);
         foreach (var route in TaskRoutes)
         {
             using var foreign = await SendAsync(stranger, route, id.ToString());

@@ -69,6 +69,9 @@ public sealed class FleetCrashTests
         await Eventually.TrueAsync(() => ProcStat.Read(agent) is null or { IsZombie: true }, TimeSpan.FromSeconds(5), "the orphaned agent is killed");
         using var status = await http.GetAsync($"/api/fleet/tasks/{id}");
         Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+        Assert.Equal("failed", (await status.JsonAsync()).GetProperty("status").GetString());
+        // The slot is free again: the restarted instance admits the operator's next task.
+        await http.SpawnedAsync("exit:0 after the crash");
     }
 
     private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, Guid id)

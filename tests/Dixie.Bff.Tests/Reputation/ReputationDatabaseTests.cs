@@ -139,6 +139,7 @@ public sealed class ReputationDatabaseTests
     }
 
     [Fact]
+    [Trait("Category", "Faults")]
     public async Task Scores_survive_a_restart_and_equal_the_rebuild()
     {
         var databaseUrl = await NewDatabaseAsync();
