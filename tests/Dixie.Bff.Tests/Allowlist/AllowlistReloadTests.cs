@@ -40,6 +40,28 @@ public sealed class AllowlistReloadTests
     }
 
     [Fact]
+    public async Task Text_that_is_not_unicode_is_a_malformed_file_and_reloads_carry_on()
+    {
+        var path = NewPath();
+        Write(path, FileWith([Hardhat0]));
+        await using var host = await StartAsync(path);
+        var current = host.Get<CurrentAllowlist>();
+
+        // Well-formed JSON structure whose strings cannot be read: a Latin-1 byte, then a lone surrogate.
+        File.WriteAllBytes(path, [.. "{\"wallets\":[\"caf"u8, 0xE9, .. "\"]}"u8]);
+        Assert.Equal("not valid JSON", (await host.Logs.WaitForAsync("allowlist_reload_failed", timeout: ReloadWithin)).String("reason"));
+        Write(path, """{"wallets":["\ud800"]}""");
+        await Eventually.TrueAsync(() => host.Logs.Events("allowlist_reload_failed").Count(l => l.String("reason") == "not valid JSON") >= 2,
+            ReloadWithin, "the second malformed file refused");
+        Assert.True(current.Snapshot.ContainsWallet(Hardhat0));
+
+        // The watcher and the poll loop are still alive: the next good file is taken.
+        Write(path, FileWith([Hardhat1]));
+        await Eventually.TrueAsync(() => current.Snapshot.ContainsWallet(Hardhat1), ReloadWithin, "the good file reloaded");
+        Assert.DoesNotContain(host.Logs.Entries, e => e.Level >= LogLevel.Critical || e.Text.Contains("unhandled", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public async Task Malformed_file_keeps_last_good_list()
     {
         var path = NewPath();

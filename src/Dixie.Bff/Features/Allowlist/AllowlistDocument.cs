@@ -76,6 +76,9 @@ public sealed class AllowlistDocument
         JsonNode? node;
         try
         {
+            // The text check first: JsonNode reads strings lazily, so invalid UTF-8 or a lone surrogate
+            // would otherwise surface later, outside this method, as a crash of a reload or a request.
+            using (JsonText.Parse(utf8.ToArray(), ReadOptions)) { }
             node = JsonNode.Parse(utf8, documentOptions: ReadOptions);
         }
         catch (JsonException e)

@@ -141,7 +141,7 @@ public sealed class AllowlistReloader(
                 await Task.Delay(options.Debounce, TimeProvider.System, ct);
             }
             while (_events.Reader.TryRead(out _));
-            await ReloadNowAsync(ct);
+            await ReloadInBackgroundAsync(ct);
         }
     }
 
@@ -153,7 +153,7 @@ public sealed class AllowlistReloader(
         {
             // The directory may have been created since start.
             if (options.WatchDirectory && _watcher is null) StartWatcher();
-            if (FileStamp.Of(_path) != _seen) await ReloadNowAsync(ct);
+            if (FileStamp.Of(_path) != _seen) await ReloadInBackgroundAsync(ct);
         }
     }
 
@@ -193,6 +193,22 @@ public sealed class AllowlistReloader(
         _listedFromFile = true;
         _lastFailure = null;
         current.Replace(document.ToSnapshot(contentHash), clock.GetUtcNow());
+    }
+
+    /// <summary>
+    /// A reload nobody waits for: whatever goes wrong, the last good list stays in force and the
+    /// watch and poll loops keep running (a dead loop would stop the service).
+    /// </summary>
+    private async Task ReloadInBackgroundAsync(CancellationToken ct)
+    {
+        try
+        {
+            await ReloadNowAsync(ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            Fail($"unexpected {e.GetType().Name}");
+        }
     }
 
     private void Fail(string reason)

@@ -12,7 +12,9 @@ public static partial class Redaction
 
     // A whole API key (`dxk_` + 24 or more characters, spec 04 §6), e.g. in the path of
     // `DELETE /api/admin/allowlist/{entry}`. The 12-character key id stays readable.
-    [GeneratedRegex("dxk_[A-Za-z0-9_-]{24,}")]
+    // A whole path segment that starts with `dxk_`, whatever follows: legacy keys (spec 04 §5.1) may be
+    // shorter or use other characters, and a path segment is never a key id.
+    [GeneratedRegex("dxk_[A-Za-z0-9_-]{24,}|(?<=/)dxk_[^/?#\\s]+")]
     private static partial Regex ApiKeyPattern();
 
     public static string Redact(string text)
