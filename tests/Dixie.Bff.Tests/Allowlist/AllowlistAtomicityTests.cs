@@ -101,6 +101,33 @@ public sealed class AllowlistAtomicityTests
     }
 
     [Fact]
+    public async Task A_failed_first_commit_leaves_an_empty_list_rather_than_no_file()
+    {
+        var path = NewPath();
+        var armed = 1;
+        string? databaseUrl = null;
+        var hook = new AllowlistWriteHook(async (stage, connection) =>
+        {
+            if (stage != AllowlistWriteStage.BeforeCommit || Interlocked.Exchange(ref armed, 0) == 0) return;
+            await TerminateAsync(databaseUrl!, connection.ProcessID);
+        });
+        databaseUrl = await (await SharedServers.GetAsync()).Postgres.CreateDatabaseAsync();
+        await using var host = await StartAsync(path, databaseUrl: databaseUrl, hook: hook);
+        Assert.False(File.Exists(path));
+
+        var response = await host.AddAsync("wallet", Hardhat0);
+
+        // Another instance may have reloaded the uncommitted file already; an empty list (what no file
+        // means) makes it drop the entry again, where a deleted file would leave it in force there.
+        await ErrorAssert.IsErrorAsync(response, HttpStatusCode.ServiceUnavailable, "database_unavailable", "Database unavailable");
+        using var restored = JsonDocument.Parse(File.ReadAllBytes(path));
+        Assert.Equal(0, restored.RootElement.GetProperty("wallets").GetArrayLength());
+        Assert.Equal(0, restored.RootElement.GetProperty("apiKeys").GetArrayLength());
+        Assert.False(host.Get<CurrentAllowlist>().Snapshot.ContainsWallet(Hardhat0));
+        Assert.Equal(0, await host.CountAsync(CountAudit));
+    }
+
+    [Fact]
     public async Task Failed_file_write_rolls_the_transaction_back()
     {
         var path = NewPath();

@@ -78,12 +78,14 @@ public static class AllowlistFile
         }
     }
 
-    /// <summary>Puts back what <see cref="Read"/> saw before a change: the old bytes, or no file at all.</summary>
-    public static void Restore(string path, byte[]? previous)
-    {
-        if (previous is null) File.Delete(path);
-        else Replace(path, previous);
-    }
+    /// <summary>
+    /// Puts back what <see cref="Read"/> saw before a change: the old bytes, or, when there was no file,
+    /// an empty list. Deleting the file instead would leave instances that already reloaded the change
+    /// holding it, because a file that disappears keeps the last good list (spec 04 §5.2); an empty
+    /// list is what a missing file means at start.
+    /// </summary>
+    public static void Restore(string path, byte[]? previous) =>
+        Replace(path, previous ?? AllowlistDocument.Empty().Serialize());
 
     private static void TryDelete(string path)
     {
