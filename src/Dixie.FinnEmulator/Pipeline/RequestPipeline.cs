@@ -53,6 +53,14 @@ public sealed class RequestPipeline(RequestDelegate next, RequestLog log, Counte
                 entry.Body = entry.BodyTruncated ? body.Bytes[..LogEntry.CaptureLimit] : body.Bytes;
             }
             log.Append(entry);
+            // Set before the first byte leaves, so a client that reads the log right after its answer
+            // finds the entry complete; the finally block still records an abort.
+            context.Response.OnStarting(() =>
+            {
+                entry.Status = context.Response.StatusCode;
+                entry.DurationMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                return Task.CompletedTask;
+            });
             await HandleAsync(context, route, path, body);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)

@@ -52,11 +52,12 @@ internal sealed class WsTurn(WsConnection connection, WsServices services)
             {
                 await Task.Delay(directive.DelayMs, abort);
             }
+            var sent = 0;
             if (directive.NonJson)
             {
                 await connection.SendAsync(WsFrames.NonJson);
+                sent++;
             }
-            var sent = 0;
             var deltas = 0;
             foreach (var (frame, isDelta) in Frames(text))
             {
@@ -83,6 +84,11 @@ internal sealed class WsTurn(WsConnection connection, WsServices services)
                         return false;
                     }
                 }
+            }
+            // frame-delay holds between every two frames, agent_end included (spec 11 §7.1).
+            if (directive.FrameDelayMs > 0)
+            {
+                await Task.Delay(directive.FrameDelayMs, abort);
             }
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)

@@ -40,7 +40,10 @@ public sealed class WebSocketFaultTests
             clock.Restart();
             Assert.Equal("text_delta", TypeOf(await client.ReceiveJsonAsync()));
             Assert.True(clock.ElapsedMilliseconds >= 90, $"{clock.ElapsedMilliseconds} ms");
-            await client.ReceiveThroughAsync("agent_end");
+            await client.ReceiveThroughAsync("turn_end");
+            clock.Restart();
+            Assert.Equal("agent_end", TypeOf(await client.ReceiveJsonAsync()));
+            Assert.True(clock.ElapsedMilliseconds >= 90, $"turn_end to agent_end took {clock.ElapsedMilliseconds} ms");
 
             await client.SendAsync("""{"type":"prompt","text":"odd [[fault:nonjson]]"}""");
             Assert.Equal("emulated non-JSON frame", await client.ReceiveAsync());
