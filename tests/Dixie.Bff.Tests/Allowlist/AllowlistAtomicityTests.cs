@@ -74,20 +74,12 @@ public sealed class AllowlistAtomicityTests
     public async Task Failed_commit_puts_the_previous_file_back()
     {
         var path = NewPath();
-        var armed = 0;
-        string? databaseUrl = null;
-        // Ends the write's database session between the file replacement and COMMIT: a real commit failure.
-        var hook = new AllowlistWriteHook(async (stage, connection) =>
-        {
-            if (stage != AllowlistWriteStage.BeforeCommit || Interlocked.Exchange(ref armed, 0) == 0) return;
-            await TerminateAsync(databaseUrl!, connection.ProcessID);
-        });
-        databaseUrl = await (await SharedServers.GetAsync()).Postgres.CreateDatabaseAsync();
-        await using var host = await StartAsync(path, databaseUrl: databaseUrl, hook: hook);
+        var (started, failNextCommit) = await StartWithCommitFailureAsync(path);
+        await using var host = started;
         await ChangedAsync(await host.AddAsync("wallet", Hardhat0), HttpStatusCode.Created);
         var before = File.ReadAllBytes(path);
 
-        Interlocked.Exchange(ref armed, 1);
+        failNextCommit();
         var response = await host.AddAsync("wallet", Hardhat1);
 
         await ErrorAssert.IsErrorAsync(response, HttpStatusCode.ServiceUnavailable, "database_unavailable", "Database unavailable");
@@ -104,17 +96,11 @@ public sealed class AllowlistAtomicityTests
     public async Task A_failed_first_commit_leaves_an_empty_list_rather_than_no_file()
     {
         var path = NewPath();
-        var armed = 1;
-        string? databaseUrl = null;
-        var hook = new AllowlistWriteHook(async (stage, connection) =>
-        {
-            if (stage != AllowlistWriteStage.BeforeCommit || Interlocked.Exchange(ref armed, 0) == 0) return;
-            await TerminateAsync(databaseUrl!, connection.ProcessID);
-        });
-        databaseUrl = await (await SharedServers.GetAsync()).Postgres.CreateDatabaseAsync();
-        await using var host = await StartAsync(path, databaseUrl: databaseUrl, hook: hook);
+        var (started, failNextCommit) = await StartWithCommitFailureAsync(path);
+        await using var host = started;
         Assert.False(File.Exists(path));
 
+        failNextCommit();
         var response = await host.AddAsync("wallet", Hardhat0);
 
         // Another instance may have reloaded the uncommitted file already; an empty list (what no file
@@ -125,6 +111,23 @@ public sealed class AllowlistAtomicityTests
         Assert.Equal(0, restored.RootElement.GetProperty("apiKeys").GetArrayLength());
         Assert.False(host.Get<CurrentAllowlist>().Snapshot.ContainsWallet(Hardhat0));
         Assert.Equal(0, await host.CountAsync(CountAudit));
+    }
+
+    /// <summary>
+    /// A host on a database of its own whose next admin write, once armed, loses its database session
+    /// between the file replacement and COMMIT: a real commit failure.
+    /// </summary>
+    private static async Task<(DixieHost Host, Action FailNextCommit)> StartWithCommitFailureAsync(string path)
+    {
+        var armed = 0;
+        var databaseUrl = await (await SharedServers.GetAsync()).Postgres.CreateDatabaseAsync();
+        var hook = new AllowlistWriteHook(async (stage, connection) =>
+        {
+            if (stage != AllowlistWriteStage.BeforeCommit || Interlocked.Exchange(ref armed, 0) == 0) return;
+            await TerminateAsync(databaseUrl, connection.ProcessID);
+        });
+        var host = await StartAsync(path, databaseUrl: databaseUrl, hook: hook);
+        return (host, () => Interlocked.Exchange(ref armed, 1));
     }
 
     [Fact]

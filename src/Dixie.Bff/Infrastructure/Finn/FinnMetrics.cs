@@ -18,8 +18,8 @@ internal static class FinnMetrics
 
     static FinnMetrics()
     {
-        DixieTelemetry.Meter.CreateObservableGauge("dixie.finn.circuit.state", ObserveState, "{state}",
-            "1 for the breaker's current state, 0 for the others");
+        DixieTelemetry.CreateStateGauge("dixie.finn.circuit.state", "1 for the breaker's current state, 0 for the others",
+            States, () => _stateSource?.Invoke() ?? "closed");
     }
 
     /// <summary>The `outcome` label of <see cref="RequestDuration"/> for a call that threw.</summary>
@@ -33,11 +33,4 @@ internal static class FinnMetrics
 
     /// <summary>The breaker registers itself; one per process (the last registered wins in tests).</summary>
     public static void ObserveCircuitState(Func<string> source) => _stateSource = source;
-
-    private static IEnumerable<Measurement<int>> ObserveState()
-    {
-        var current = _stateSource?.Invoke() ?? "closed";
-        foreach (var state in States)
-            yield return new Measurement<int>(state == current ? 1 : 0, new KeyValuePair<string, object?>("state", state));
-    }
 }

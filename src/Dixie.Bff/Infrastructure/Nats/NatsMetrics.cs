@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Dixie.Bff.Infrastructure.Telemetry;
 
 namespace Dixie.Bff.Infrastructure.Nats;
@@ -10,17 +9,10 @@ internal static class NatsMetrics
 
     static NatsMetrics()
     {
-        DixieTelemetry.Meter.CreateObservableGauge("dixie.nats.connection.state", ObserveState, "{state}",
-            "1 for the NATS connection's current state, 0 for the others");
+        DixieTelemetry.CreateStateGauge("dixie.nats.connection.state", "1 for the NATS connection's current state, 0 for the others",
+            [.. NatsStates.All.Select(state => state.Name())], () => (_stateSource?.Invoke() ?? NatsState.NotConfigured).Name());
     }
 
     /// <summary>The status registers itself; one per process (the last registered wins in tests).</summary>
     public static void ObserveConnectionState(Func<NatsState> source) => _stateSource = source;
-
-    private static IEnumerable<Measurement<int>> ObserveState()
-    {
-        var current = _stateSource?.Invoke() ?? NatsState.NotConfigured;
-        foreach (var state in NatsStates.All)
-            yield return new Measurement<int>(state == current ? 1 : 0, new KeyValuePair<string, object?>("state", state.Name()));
-    }
 }

@@ -16,4 +16,15 @@ public static class DixieTelemetry
     public static ActivitySource Source { get; } = new(Name, Version);
 
     public static Meter Meter { get; } = new(Name, Version);
+
+    /// <summary>
+    /// A gauge with one `state` series per state: 1 for the one <paramref name="current"/> names, 0 for
+    /// the others (spec 10 §6: the circuit and NATS connection states). Read once per collection.
+    /// </summary>
+    public static void CreateStateGauge(string name, string description, IReadOnlyList<string> states, Func<string> current) =>
+        Meter.CreateObservableGauge(name, () =>
+        {
+            var now = current();
+            return states.Select(state => new Measurement<int>(state == now ? 1 : 0, new KeyValuePair<string, object?>("state", state)));
+        }, "{state}", description);
 }
